@@ -1,0 +1,26 @@
+#pragma once
+// The subcommands. Each registers its options on the CLI11 app and returns an exit code:
+// 0 success, 1 runtime failure, 2 bad usage. Errors go to stderr as one sentence.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+namespace ipcscope::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+/// A registered subcommand: run() is called when CLI11 selected it.
+using Runner = std::function<int()>;
+
+Runner addList(CLI::App& app);
+Runner addKinds(CLI::App& app);
+Runner addGui(CLI::App& app);
+
+/// Prints "ipcscope: MESSAGE" on stderr.
+void printError(const std::string& message);
+
+}  // namespace ipcscope::cli

@@ -1,0 +1,53 @@
+// ipcscope gui [--screenshot FILE --frames N] [--tab FAMILY]
+
+#include "cli/commands.h"
+#include "core/model.h"
+
+#if IPCSCOPE_HAVE_GUI
+#include "gui/gui.h"
+#endif
+
+#include <memory>
+
+namespace ipcscope::cli {
+
+namespace {
+struct GuiArgs {
+    std::string screenshot;
+    int frames = 60;
+    std::string tab = "pipes";
+    int intervalMs = 2000;
+    std::string size = "1280x800";
+};
+}  // namespace
+
+Runner addGui(CLI::App& app) {
+    auto a = std::make_shared<GuiArgs>();
+    auto* cmd = app.add_subcommand("gui", "Open the live monitor (the default with no command)");
+    cmd->add_option("--screenshot", a->screenshot, "Render, write a PNG of the window to FILE and exit");
+    cmd->add_option("--frames", a->frames, "Frames to render before the screenshot")->check(CLI::Range(1, 100000));
+    std::vector<std::string> fams;
+    for (auto f : core::kAllFamilies) fams.emplace_back(core::familyName(f));
+    cmd->add_option("--tab", a->tab, "Family tab to open")->check(CLI::IsMember(fams));
+    cmd->add_option("--interval", a->intervalMs, "Refresh period in milliseconds")->check(CLI::Range(100, 3600000));
+    cmd->add_option("--size", a->size, "Window size WIDTHxHEIGHT");
+    return [a]() -> int {
+#if IPCSCOPE_HAVE_GUI
+        gui::Options o;
+        o.screenshot = a->screenshot;
+        o.frames = a->frames;
+        o.tab = a->tab;
+        o.intervalMs = a->intervalMs;
+        if (std::sscanf(a->size.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 200 || o.height < 150) {
+            printError("--size takes WIDTHxHEIGHT, at least 200x150, e.g. 1280x800");
+            return kExitUsage;
+        }
+        return gui::run(o);
+#else
+        printError("this build has no GUI; use 'ipcscope list' (add --json for scripts)");
+        return kExitUsage;
+#endif
+    };
+}
+
+}  // namespace ipcscope::cli

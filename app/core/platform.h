@@ -1,0 +1,26 @@
+#pragma once
+/// The functions every backend folder (platform/linux, platform/windows, platform/unsupported)
+/// defines. CMake picks the folder; core and front ends call only these.
+
+#include "core/model.h"
+
+#include <span>
+#include <string>
+
+namespace ipcscope::platform {
+
+/// The platform this binary was built for.
+[[nodiscard]] core::Platform current() noexcept;
+
+/// The host name as the OS reports it.
+[[nodiscard]] std::string hostName();
+
+/// True when running as root (Linux) or elevated (Windows).
+[[nodiscard]] bool isElevated();
+
+/// Appends the objects of the given families (all supported on this platform) to the
+/// snapshot. A failure of one source becomes a SnapshotError; a failure on one object is
+/// stored on its row; deniedProcesses counts processes that could not be inspected.
+void collect(std::span<const core::Family> families, core::Snapshot& out);
+
+}  // namespace ipcscope::platform

@@ -1,0 +1,21 @@
+#pragma once
+// The SDL2 + Dear ImGui monitor.
+
+#include <optional>
+#include <string>
+
+namespace ipcscope::gui {
+
+struct Options {
+    std::string screenshot;     ///< write a PNG of the window after `frames` frames, then exit
+    int frames = 60;            ///< frames to render before the screenshot (with --screenshot)
+    std::string tab = "pipes";  ///< family tab selected at start
+    int intervalMs = 2000;      ///< refresh period
+    int width = 1280;
+    int height = 800;
+};
+
+/// Runs the monitor. Returns the process exit code (2 when there is no display).
+int run(const Options& options);
+
+}  // namespace ipcscope::gui

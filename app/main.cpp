@@ -1,0 +1,47 @@
+// ipcscope: see inter-process communication. With no command, opens the GUI monitor.
+
+#include "cli/commands.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <map>
+
+int main(int argc, char** argv) {
+    using namespace ipcscope::cli;
+    CLI::App app{"ipcscope: see every live named pipe, mailslot, shared-memory object, clipboard format and "
+                 "socket on this machine and the LAN.\nWith no command it opens the GUI monitor.",
+                 "ipcscope"};
+    app.set_version_flag("-V,--version", std::string("ipcscope ") + IPCSCOPE_VERSION);
+    int verbosity = 0;
+    app.add_flag("-v,--verbose", verbosity, "More log output on stderr (repeat for debug)");
+    app.require_subcommand(0, 1);
+    app.fallthrough();
+
+    std::map<std::string, Runner> runners;
+    runners["list"] = addList(app);
+    runners["kinds"] = addKinds(app);
+    runners["gui"] = addGui(app);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::string msg = e.what();
+        printError(msg + " (see 'ipcscope --help')");
+        return kExitUsage;
+    }
+
+    auto logger = spdlog::stderr_logger_mt("ipcscope");
+    spdlog::set_default_logger(logger);
+    spdlog::set_level(verbosity >= 2 ? spdlog::level::debug : verbosity == 1 ? spdlog::level::info : spdlog::level::warn);
+
+    for (auto* sub : app.get_subcommands())
+        if (auto it = runners.find(sub->get_name()); it != runners.end()) return it->second();
+    return runners["gui"]();
+}

@@ -1,0 +1,61 @@
+#pragma once
+// One walk over /proc/*/fd per snapshot: which process holds which pipe, socket, FIFO or
+// memfd, by inode or path. Collectors of every family share it.
+
+#include "core/model.h"
+#include "linux/proc_text.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace ipcscope::lnx {
+
+/// The proc root ("/proc" unless a test points it at a fixture tree).
+[[nodiscard]] const std::string& procRoot();
+void setProcRoot(std::string root);
+
+struct FdRef {
+    std::int64_t pid = 0;
+    int fd = -1;
+    char mode = '?';  ///< 'r', 'w', 'u' (read-write) or '?' where fdinfo was not read
+};
+
+class ProcScan {
+public:
+    /// Walks every process under the proc root. Vanished processes are skipped silently;
+    /// processes whose fds cannot be read are counted in deniedProcesses().
+    static ProcScan run(const std::string& root);
+
+    [[nodiscard]] const std::unordered_map<std::uint64_t, std::vector<FdRef>>& pipes() const { return m_pipes; }
+    [[nodiscard]] const std::unordered_map<std::uint64_t, std::vector<FdRef>>& sockets() const { return m_sockets; }
+    /// Regular paths open in some process (FIFOs among them), by path.
+    [[nodiscard]] const std::unordered_map<std::string, std::vector<FdRef>>& paths() const { return m_paths; }
+    [[nodiscard]] const std::unordered_map<std::string, std::vector<FdRef>>& memfds() const { return m_memfds; }
+    [[nodiscard]] std::uint32_t deniedProcesses() const { return m_denied; }
+    [[nodiscard]] std::size_t processCount() const { return m_processes; }
+
+    /// The short command name of a process ("" if it vanished); cached.
+    [[nodiscard]] const std::string& command(std::int64_t pid) const;
+    /// Reads the access mode of one fd from fdinfo ('?' when unreadable).
+    [[nodiscard]] char fdMode(std::int64_t pid, int fd) const;
+    /// A holder row for the model.
+    [[nodiscard]] core::Holder holder(const FdRef& ref) const;
+
+private:
+    std::string m_root;
+    std::unordered_map<std::uint64_t, std::vector<FdRef>> m_pipes;
+    std::unordered_map<std::uint64_t, std::vector<FdRef>> m_sockets;
+    std::unordered_map<std::string, std::vector<FdRef>> m_paths;
+    std::unordered_map<std::string, std::vector<FdRef>> m_memfds;
+    mutable std::unordered_map<std::int64_t, std::string> m_commands;
+    std::uint32_t m_denied = 0;
+    std::size_t m_processes = 0;
+};
+
+/// Reads a whole small file (a /proc file) into a string; empty optional on failure with errno set.
+[[nodiscard]] std::optional<std::string> readSmallFile(const std::string& path);
+
+}  // namespace ipcscope::lnx

@@ -1,0 +1,12 @@
+// The backend of a platform ipcscope does not know: every family reports "not supported".
+
+#include "core/platform.h"
+
+namespace ipcscope::platform {
+
+core::Platform current() noexcept { return core::Platform::Unsupported; }
+std::string hostName() { return "localhost"; }
+bool isElevated() { return false; }
+void collect(std::span<const core::Family>, core::Snapshot&) {}
+
+}  // namespace ipcscope::platform

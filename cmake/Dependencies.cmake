@@ -1,0 +1,45 @@
+# Every dependency comes from Debian's packages. The native build finds them the usual way;
+# the mingw-w64 cross build uses the header-only ones through a small include folder of links
+# (adding /usr/include itself would mix glibc headers into a Windows build) and builds
+# GoogleTest from the source that Debian's googletest package ships.
+
+find_package(Threads REQUIRED)
+
+if(CMAKE_CROSSCOMPILING AND WIN32)
+  set(_hdr "${CMAKE_BINARY_DIR}/debian-headers")
+  file(MAKE_DIRECTORY "${_hdr}")
+  foreach(dir nlohmann CLI spdlog fmt)
+    if(NOT EXISTS "/usr/include/${dir}")
+      message(FATAL_ERROR "/usr/include/${dir} is missing: install the Debian -dev package that ships it")
+    endif()
+    file(CREATE_LINK "/usr/include/${dir}" "${_hdr}/${dir}" SYMBOLIC)
+  endforeach()
+  add_library(ipcscope_deps INTERFACE)
+  target_include_directories(ipcscope_deps SYSTEM INTERFACE "${_hdr}")
+  target_compile_definitions(ipcscope_deps INTERFACE FMT_HEADER_ONLY SPDLOG_FMT_EXTERNAL
+                                                     WIN32_LEAN_AND_MEAN NOMINMAX _WIN32_WINNT=0x0A00)
+  target_link_libraries(ipcscope_deps INTERFACE Threads::Threads)
+  if(IPCSCOPE_BUILD_TESTS)
+    set(gtest_force_shared_crt ON CACHE BOOL "" FORCE)
+    set(INSTALL_GTEST OFF CACHE BOOL "" FORCE)
+    set(BUILD_GMOCK OFF CACHE BOOL "" FORCE)
+    add_subdirectory(/usr/src/googletest "${CMAKE_BINARY_DIR}/googletest" EXCLUDE_FROM_ALL SYSTEM)
+    add_library(GTest::gtest ALIAS gtest)
+    add_library(GTest::gtest_main ALIAS gtest_main)
+  endif()
+else()
+  find_package(nlohmann_json 3.10 REQUIRED)
+  find_package(CLI11 REQUIRED)
+  find_package(spdlog REQUIRED)
+  add_library(ipcscope_deps INTERFACE)
+  target_link_libraries(ipcscope_deps INTERFACE nlohmann_json::nlohmann_json CLI11::CLI11 spdlog::spdlog
+                                                Threads::Threads)
+  if(IPCSCOPE_BUILD_TESTS)
+    find_package(GTest REQUIRED)
+  endif()
+  if(IPCSCOPE_BUILD_GUI)
+    find_package(SDL2 REQUIRED)
+    find_package(PkgConfig REQUIRED)
+    pkg_check_modules(IMGUI REQUIRED IMPORTED_TARGET imgui)
+  endif()
+endif()
