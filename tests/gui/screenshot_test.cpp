@@ -1,0 +1,111 @@
+// Renders the monitor under Xvfb and checks the picture: not blank, the pipes tab active,
+// a table header band, and table rows.
+
+#include "run_cmd.h"
+
+#include <gtest/gtest.h>
+#include <stb_image.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <memory>
+#include <set>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace ipcscope::test;
+
+namespace {
+
+struct Image {
+    int w = 0, h = 0;
+    std::unique_ptr<unsigned char, void (*)(void*)> px{nullptr, stbi_image_free};
+    const unsigned char* at(int x, int y) const { return px.get() + (static_cast<std::size_t>(y) * w + x) * 3; }
+};
+
+Image load(const std::string& path) {
+    Image img;
+    int n = 0;
+    img.px.reset(stbi_load(path.c_str(), &img.w, &img.h, &n, 3));
+    return img;
+}
+
+bool near(const unsigned char* p, int r, int g, int b, int tol = 6) {
+    return std::abs(p[0] - r) <= tol && std::abs(p[1] - g) <= tol && std::abs(p[2] - b) <= tol;
+}
+
+CmdResult runGui(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"xvfb-run", "-a", "-s", "-screen 0 1280x800x24", IPCSCOPE_BIN, "gui"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return runCmd(argv, 120);
+}
+
+}  // namespace
+
+TEST(GuiScreenshot, ShowsThePipesTable) {
+    // A FIFO held open so the pipes table certainly has rows.
+    char dir[] = "/tmp/ipcscope-gui-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    const std::string fifo = std::string(dir) + "/gui-fifo";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    int keep = ::open(fifo.c_str(), O_RDWR);
+    ASSERT_GE(keep, 0);
+    const std::string png = std::string(dir) + "/shot.png";
+
+    auto r = runGui({"--screenshot", png, "--frames", "10", "--tab", "pipes", "--size", "1280x800"});
+    ::close(keep);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    Image img = load(png);
+    ASSERT_TRUE(img.px) << "not a PNG: " << png;
+    EXPECT_EQ(img.w, 1280);
+    EXPECT_EQ(img.h, 800);
+
+    // Not blank: many colours (anti-aliased text), and far from one flat colour.
+    std::set<unsigned> colours;
+    std::size_t background = 0;
+    for (int y = 0; y < img.h; ++y)
+        for (int x = 0; x < img.w; ++x) {
+            const auto* p = img.at(x, y);
+            colours.insert(static_cast<unsigned>(p[0] << 16 | p[1] << 8 | p[2]));
+            background += near(p, 15, 15, 15, 3);
+        }
+    EXPECT_GT(colours.size(), 30u);
+    EXPECT_LT(background, static_cast<std::size_t>(img.w) * img.h * 98 / 100);
+
+    // The active tab (Dear ImGui dark style TabActive, 0.20/0.41/0.68) near the top left.
+    int activeTab = 0;
+    for (int y = 20; y < 70; ++y)
+        for (int x = 0; x < 200; ++x) activeTab += near(img.at(x, y), 51, 105, 173, 8);
+    EXPECT_GT(activeTab, 200) << "no active tab at the top left";
+
+    // A table header band (TableHeaderBg 0.19/0.19/0.20) spanning most of the width.
+    int headerRows = 0;
+    for (int y = 0; y < img.h / 2; ++y) {
+        int run = 0;
+        for (int x = 0; x < img.w; ++x) run += near(img.at(x, y), 48, 48, 51, 3);
+        if (run > img.w / 2) ++headerRows;
+    }
+    EXPECT_GE(headerRows, 8) << "no table header band";
+
+    // Table rows: light text pixels on several distinct lines below the header.
+    int textLines = 0;
+    for (int y = 100; y < 600; ++y) {
+        int light = 0;
+        for (int x = 0; x < 400; ++x) light += img.at(x, y)[0] > 200;
+        textLines += light > 8;
+    }
+    EXPECT_GT(textLines, 30) << "the table shows no rows";
+    std::remove(png.c_str());
+    std::remove(fifo.c_str());
+    ::rmdir(dir);
+}
+
+TEST(GuiScreenshot, UnwritablePathFailsWithOneLine) {
+    auto r = runGui({"--screenshot", "/nonexistent-dir/x.png", "--frames", "2"});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("cannot write the screenshot to /nonexistent-dir/x.png"), std::string::npos) << r.err;
+    std::size_t ipcLines = 0;
+    for (std::size_t pos = 0; (pos = r.err.find("ipcscope: ", pos)) != std::string::npos; ++pos) ++ipcLines;
+    EXPECT_EQ(ipcLines, 1u) << r.err;
+}
