@@ -1,0 +1,47 @@
+// The Windows backend: the platform functions declared in core/platform.h.
+
+#include "core/platform.h"
+#include "windows/collectors.h"
+
+#include <windows.h>
+
+#include <string>
+
+namespace ipcscope::platform {
+
+core::Platform current() noexcept { return core::Platform::Windows; }
+
+std::string hostName() {
+    wchar_t buf[MAX_COMPUTERNAME_LENGTH + 1] = {};
+    DWORD n = MAX_COMPUTERNAME_LENGTH + 1;
+    if (!GetComputerNameW(buf, &n)) return "localhost";
+    const int len = WideCharToMultiByte(CP_UTF8, 0, buf, static_cast<int>(n), nullptr, 0, nullptr, nullptr);
+    std::string out(static_cast<std::size_t>(len), '\0');
+    WideCharToMultiByte(CP_UTF8, 0, buf, static_cast<int>(n), out.data(), len, nullptr, nullptr);
+    return out;
+}
+
+bool isElevated() {
+    HANDLE token = nullptr;
+    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) return false;
+    TOKEN_ELEVATION elevation{};
+    DWORD size = 0;
+    const bool ok = GetTokenInformation(token, TokenElevation, &elevation, sizeof elevation, &size) != 0;
+    CloseHandle(token);
+    return ok && elevation.TokenIsElevated != 0;
+}
+
+void collect(std::span<const core::Family> families, core::Snapshot& out) {
+    for (core::Family family : families) {
+        switch (family) {
+        default:
+            out.errors.push_back({family, std::nullopt,
+                                  core::Error::make(core::Errc::NotSupported,
+                                                    std::string(core::familyName(family)) +
+                                                        " are not collected on windows yet")});
+            break;
+        }
+    }
+}
+
+}  // namespace ipcscope::platform
