@@ -50,7 +50,221 @@ nlohmann::ordered_json toJson(const Snapshot& snap) {
     return j;
 }
 
-std::string renderJson(const Snapshot& snap) { return toJson(snap).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n"; }
+namespace {
+
+// Writes the same bytes as toJson(snap).dump(2, ' ', false, replace) without building the tree:
+// a snapshot of tens of thousands of objects would otherwise spend most of its time allocating
+// and freeing JSON nodes. Anything unusual (escapes, non-ASCII, floating point) is handed to
+// nlohmann for that one scalar, so the output format has a single definition.
+class JsonWriter {
+public:
+    explicit JsonWriter(std::string& out) : m_out(out) {}
+
+    void string(std::string_view s) {
+        bool plain = true;
+        for (char c : s) {
+            const auto u = static_cast<unsigned char>(c);
+            if (u < 0x20 || u >= 0x7f || c == '"' || c == '\\') {
+                plain = false;
+                break;
+            }
+        }
+        if (plain) {
+            m_out += '"';
+            m_out.append(s);
+            m_out += '"';
+        } else {
+            scalar(nlohmann::ordered_json(std::string(s)));
+        }
+    }
+    void integer(std::int64_t v) { m_out += std::to_string(v); }
+    void unsignedInteger(std::uint64_t v) { m_out += std::to_string(v); }
+    void scalar(const nlohmann::ordered_json& j) {
+        m_out += j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    }
+
+    void value(const nlohmann::ordered_json& j, int indent) {
+        switch (j.type()) {
+        case nlohmann::ordered_json::value_t::string: string(j.get_ref<const std::string&>()); break;
+        case nlohmann::ordered_json::value_t::number_integer: integer(j.get<std::int64_t>()); break;
+        case nlohmann::ordered_json::value_t::number_unsigned: unsignedInteger(j.get<std::uint64_t>()); break;
+        case nlohmann::ordered_json::value_t::object:
+            if (j.empty()) {
+                m_out += "{}";
+                break;
+            }
+            open('{');
+            for (auto it = j.begin(); it != j.end(); ++it) {
+                key(it.key(), indent + 2);
+                value(it.value(), indent + 2);
+                afterValue();
+            }
+            close('}', indent);
+            break;
+        case nlohmann::ordered_json::value_t::array:
+            if (j.empty()) {
+                m_out += "[]";
+                break;
+            }
+            open('[');
+            for (const auto& v : j) {
+                item(indent + 2);
+                value(v, indent + 2);
+                afterValue();
+            }
+            close(']', indent);
+            break;
+        default: scalar(j); break;
+        }
+    }
+
+    // Containers: open, then key()/item() before each member, then close.
+    void open(char c) {
+        m_out += c;
+        m_first = true;
+    }
+    void key(std::string_view k, int indent) {
+        item(indent);
+        string(k);
+        m_out += ": ";
+    }
+    void item(int indent) {
+        m_out += m_first ? "\n" : ",\n";
+        m_out.append(static_cast<std::size_t>(indent), ' ');
+    }
+    void close(char c, int indent) {
+        m_out += '\n';
+        m_out.append(static_cast<std::size_t>(indent), ' ');
+        m_out += c;
+        m_first = false;
+    }
+    void afterValue() { m_first = false; }
+
+private:
+    std::string& m_out;
+    bool m_first = true;
+};
+
+// NOTE: every value written must be followed by afterValue() (done by the helpers below) so
+// the next member gets its comma.
+struct Emit {
+    JsonWriter& w;
+    template <class F>
+    void member(std::string_view k, int indent, F&& write) {
+        w.key(k, indent);
+        write();
+        w.afterValue();
+    }
+    void json(std::string_view k, int indent, const nlohmann::ordered_json& v) {
+        member(k, indent, [&] { w.value(v, indent); });
+    }
+    void str(std::string_view k, int indent, std::string_view v) {
+        member(k, indent, [&] { w.string(v); });
+    }
+};
+
+void writeHolders(JsonWriter& w, const std::vector<Holder>& holders, int indent) {
+    Emit e{w};
+    w.open('[');
+    for (const auto& h : holders) {
+        w.item(indent + 2);
+        w.open('{');
+        e.member("pid", indent + 4, [&] { w.integer(h.pid); });
+        e.str("command", indent + 4, h.command);
+        e.str("how", indent + 4, h.how);
+        w.close('}', indent + 2);
+        w.afterValue();
+    }
+    w.close(']', indent);
+}
+
+void writeObject(JsonWriter& w, const IpcObject& obj, int indent) {
+    Emit e{w};
+    const int in = indent + 2;
+    w.open('{');
+    e.str("family", in, familyName(obj.family()));
+    e.str("kind", in, kindName(obj.kind));
+    e.str("name", in, obj.name);
+    e.member("pids", in, [&] {
+        if (obj.pids.empty()) {
+            w.scalar(nlohmann::ordered_json::array());
+            return;
+        }
+        w.open('[');
+        for (auto pid : obj.pids) {
+            w.item(in + 2);
+            w.integer(pid);
+            w.afterValue();
+        }
+        w.close(']', in);
+    });
+    e.member("size", in, [&] {
+        if (obj.size) w.unsignedInteger(*obj.size);
+        else w.scalar(nullptr);
+    });
+    e.member("details", in, [&] {
+        const bool isObject = obj.details.is_object();
+        const bool withHolders = !obj.holders.empty();
+        if ((!isObject || obj.details.empty()) && !withHolders) {
+            w.scalar(nlohmann::ordered_json::object());
+            return;
+        }
+        w.open('{');
+        bool holdersDone = false;
+        if (isObject) {
+            for (auto it = obj.details.begin(); it != obj.details.end(); ++it) {
+                if (it.key() == "holders" && withHolders) {  // toJson replaces it in place
+                    e.member("holders", in + 2, [&] { writeHolders(w, obj.holders, in + 2); });
+                    holdersDone = true;
+                    continue;
+                }
+                e.json(it.key(), in + 2, it.value());
+            }
+        }
+        if (withHolders && !holdersDone) e.member("holders", in + 2, [&] { writeHolders(w, obj.holders, in + 2); });
+        w.close('}', in);
+    });
+    if (obj.error) e.str("error", in, *obj.error);
+    w.close('}', indent);
+}
+
+}  // namespace
+
+std::string renderJson(const Snapshot& snap) {
+    std::string out;
+    out.reserve(512 + snap.objects.size() * 512);
+    JsonWriter w(out);
+    Emit e{w};
+    w.open('{');
+    e.str("host", 2, snap.host);
+    e.str("platform", 2, platformName(snap.platform));
+    e.str("taken_at", 2, isoUtc(snap.takenAt));
+    e.json("elevated", 2, snap.elevated);
+    e.json("duration_ms", 2, static_cast<double>(snap.duration.count()) / 1000.0);
+    e.member("denied_processes", 2, [&] { w.unsignedInteger(snap.deniedProcesses); });
+    auto fams = nlohmann::ordered_json::array();
+    for (Family f : snap.families) fams.push_back(familyName(f));
+    e.json("families", 2, fams);
+    e.member("objects", 2, [&] {
+        if (snap.objects.empty()) {
+            w.scalar(nlohmann::ordered_json::array());
+            return;
+        }
+        w.open('[');
+        for (const auto& o : snap.objects) {
+            w.item(4);
+            writeObject(w, o, 4);
+            w.afterValue();
+        }
+        w.close(']', 2);
+    });
+    auto errs = nlohmann::ordered_json::array();
+    for (const auto& err : snap.errors) errs.push_back(toJson(err));
+    e.json("errors", 2, errs);
+    w.close('}', 0);
+    out += '\n';
+    return out;
+}
 
 std::string humanSize(std::optional<std::uint64_t> size) {
     if (!size) return "-";

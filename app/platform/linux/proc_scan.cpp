@@ -4,13 +4,18 @@
 #include <cstdlib>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace ipcscope::lnx {
 namespace {
 
+// IPCSCOPE_PROC_ROOT points a run at a fixture tree (tests); otherwise the live /proc.
 std::string& rootStorage() {
-    static std::string root = "/proc";
+    static std::string root = [] {
+        const char* env = std::getenv("IPCSCOPE_PROC_ROOT");
+        return std::string(env && *env ? env : "/proc");
+    }();
     return root;
 }
 
@@ -65,6 +70,7 @@ ProcScan ProcScan::run(const std::string& root) {
             continue;  // vanished, or a kernel thread race: skip silently
         }
         ++scan.m_processes;
+        scan.m_pids.push_back(pid);
         const int dfd = ::dirfd(fds);
         while (dirent* fe = ::readdir(fds)) {
             if (fe->d_name[0] == '.') continue;
@@ -99,9 +105,29 @@ const std::string& ProcScan::command(std::int64_t pid) const {
 }
 
 char ProcScan::fdMode(std::int64_t pid, int fd) const {
-    auto text = readSmallFile(m_root + '/' + std::to_string(pid) + "/fdinfo/" + std::to_string(fd));
+    const std::string base = m_root + '/' + std::to_string(pid);
+    // The kernel gives each /proc/PID/fd/N link the owner bits r-x for FMODE_READ and -wx
+    // for FMODE_WRITE and nothing for group or others (fs/proc/fd.c, tid_fd_update_inode).
+    // A plain symlink (a fixture tree) has 0777: then fdinfo is the source.
+    struct stat st {};
+    if (::fstatat(AT_FDCWD, (base + "/fd/" + std::to_string(fd)).c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISLNK(st.st_mode) && (st.st_mode & 077) == 0) {
+        const bool r = (st.st_mode & S_IRUSR) != 0, w = (st.st_mode & S_IWUSR) != 0;
+        if (r || w) return r && w ? 'u' : r ? 'r' : 'w';
+    }
+    auto text = readSmallFile(base + "/fdinfo/" + std::to_string(fd));
     if (!text) return '?';
     return parseFdinfoMode(*text).value_or('?');
+}
+
+std::optional<struct ::stat> ProcScan::fdStat(std::int64_t pid, int fd) const {
+    struct stat st {};
+    if (::stat((m_root + '/' + std::to_string(pid) + "/fd/" + std::to_string(fd)).c_str(), &st) != 0) return std::nullopt;
+    return st;
+}
+
+std::optional<std::string> ProcScan::readPidFile(std::int64_t pid, const char* file) const {
+    return readSmallFile(m_root + '/' + std::to_string(pid) + '/' + file);
 }
 
 core::Holder ProcScan::holder(const FdRef& ref) const {

@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <sys/stat.h>
+
 namespace ipcscope::lnx {
 
 /// The proc root ("/proc" unless a test points it at a fixture tree).
@@ -36,11 +38,20 @@ public:
     [[nodiscard]] const std::unordered_map<std::string, std::vector<FdRef>>& memfds() const { return m_memfds; }
     [[nodiscard]] std::uint32_t deniedProcesses() const { return m_denied; }
     [[nodiscard]] std::size_t processCount() const { return m_processes; }
+    /// The processes whose fds were read, in directory order.
+    [[nodiscard]] const std::vector<std::int64_t>& pids() const { return m_pids; }
+    [[nodiscard]] const std::string& root() const { return m_root; }
 
     /// The short command name of a process ("" if it vanished); cached.
     [[nodiscard]] const std::string& command(std::int64_t pid) const;
-    /// Reads the access mode of one fd from fdinfo ('?' when unreadable).
+    /// The access mode of one fd ('?' when unreadable). On the live /proc the permission bits
+    /// of the fd link itself carry it (one lstat); elsewhere fdinfo is read.
     [[nodiscard]] char fdMode(std::int64_t pid, int fd) const;
+    /// stat() of the object an fd refers to, through /proc/PID/fd/N (works across mount
+    /// namespaces, unlike the path text). Empty when the fd or process vanished.
+    [[nodiscard]] std::optional<struct ::stat> fdStat(std::int64_t pid, int fd) const;
+    /// The text of /proc/PID/FILE, empty optional when unreadable.
+    [[nodiscard]] std::optional<std::string> readPidFile(std::int64_t pid, const char* file) const;
     /// A holder row for the model.
     [[nodiscard]] core::Holder holder(const FdRef& ref) const;
 
@@ -50,6 +61,7 @@ private:
     std::unordered_map<std::uint64_t, std::vector<FdRef>> m_sockets;
     std::unordered_map<std::string, std::vector<FdRef>> m_paths;
     std::unordered_map<std::string, std::vector<FdRef>> m_memfds;
+    std::vector<std::int64_t> m_pids;
     mutable std::unordered_map<std::int64_t, std::string> m_commands;
     std::uint32_t m_denied = 0;
     std::size_t m_processes = 0;
