@@ -77,3 +77,130 @@ TEST(Fdinfo, ReadsTheAccessMode) {
     EXPECT_FALSE(parseFdinfoMode("pos:\t0\n"));
     EXPECT_FALSE(parseFdinfoMode("flags:\t09\n"));
 }
+
+TEST(Maps, KeepsSharedLinesWithPathsAndFlags) {
+    const char* text =
+        "55d0c000-55d0d000 r--p 00000000 fe:00 1234                       /usr/bin/cat\n"
+        "7f0000000000-7f0000003000 rw-s 00000000 00:1a 5678                       /dev/shm/demo shm\n"
+        "7f0000003000-7f0000004000 rw-s 00000000 00:01 98307                      /SYSV0000162e (deleted)\n"
+        "7f0000004000-7f0000005000 r--s 00001000 00:01 4242                       /memfd:wayland (deleted)\n"
+        "7f0000005000-7f0000006000 rw-s 00000000 00:00 0 \n"
+        "7ffd0000-7ffd1000 rw-p 00000000 00:00 0                          [stack]\n";
+    std::size_t bad = 9;
+    auto v = parseMaps(text, true, &bad);
+    EXPECT_EQ(bad, 0u);
+    ASSERT_EQ(v.size(), 4u);
+    EXPECT_EQ(v[0].path, "/dev/shm/demo shm");
+    EXPECT_EQ(v[0].end - v[0].start, 0x3000u);
+    EXPECT_EQ(v[0].devMinor, 0x1au);
+    EXPECT_TRUE(v[0].shared());
+    EXPECT_EQ(v[1].path, "/SYSV0000162e");
+    EXPECT_TRUE(v[1].deleted);
+    EXPECT_EQ(v[1].inode, 98307u);
+    EXPECT_EQ(v[2].offset, 0x1000u);
+    EXPECT_EQ(std::string(v[2].perms), "r--s");
+    EXPECT_EQ(v[3].path, "");
+    EXPECT_EQ(parseMaps(text, false).size(), 6u);
+}
+
+TEST(Maps, CountsMalformedLines) {
+    const char* text =
+        "zzzz-7f00 rw-s 00000000 00:1a 1 /a\n"
+        "7f00-7e00 rw-s 00000000 00:1a 1 /end-before-start\n"
+        "7f00-7f10 rw-s 00000000 001a 1 /nodevcolon\n"
+        "7f00-7f10 rw-s\n"
+        "7f00\n"
+        "7f00-7f10 rw-s 00000000 00:1a 7 /ok\n";
+    std::size_t bad = 0;
+    auto v = parseMaps(text, true, &bad);
+    EXPECT_EQ(bad, 5u);
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].path, "/ok");
+}
+
+TEST(SysvShm, KeyIsSignedDecimalInTheText) {
+    const char* text =
+        "       key      shmid perms                  size  cpid  lpid nattch   uid   gid  cuid  cgid      atime      dtime      ctime                   rss                  swap\n"
+        "      5678          3   600                 65536  4242  4243      1     0     0     0     0 1764151200          0 1764151100                  4096                     0\n"
+        " -1412567278         4  1600                  4096   100   101      0  1000  1000  1000  1000          0          0 1764151100                     0                     0\n"
+        "         0          5   666                   100    10    11      2     0     0     0     0          0          0          0\n";
+    std::size_t bad = 9;
+    auto v = parseSysvShm(text, &bad);
+    EXPECT_EQ(bad, 0u);
+    ASSERT_EQ(v.size(), 3u);
+    EXPECT_EQ(formatSysvKey(v[0].key), "0x0000162e");
+    EXPECT_EQ(v[0].size, 65536u);
+    EXPECT_EQ(v[0].cpid, 4242);
+    EXPECT_EQ(v[0].lpid, 4243);
+    EXPECT_EQ(v[0].nattch, 1u);
+    EXPECT_EQ(v[0].perms, 0600u);
+    EXPECT_EQ(v[0].rss, 4096u);
+    EXPECT_EQ(formatSysvKey(v[1].key), "0xabcdef12");
+    EXPECT_EQ(v[1].perms, 01600u);
+    EXPECT_EQ(v[1].uid, 1000u);
+    EXPECT_EQ(v[2].key, 0u);
+    EXPECT_FALSE(v[2].rss);
+}
+
+TEST(SysvShm, CountsMalformedLines) {
+    const char* text =
+        "       key      shmid perms size cpid lpid nattch uid gid cuid cgid atime dtime ctime\n"
+        "      1 2 600 10 1 1 0 0 0 0 0 0 0\n"                     // too short
+        "      x 2 600 10 1 1 0 0 0 0 0 0 0 0\n"                   // key not a number
+        "      99999999999 2 600 10 1 1 0 0 0 0 0 0 0 0\n"         // key out of range
+        "      1 2 680 10 1 1 0 0 0 0 0 0 0 0\n"                   // perms not octal
+        "      7 8 600 10 1 1 0 0 0 0 0 0 0 0\n";
+    std::size_t bad = 0;
+    auto v = parseSysvShm(text, &bad);
+    EXPECT_EQ(bad, 4u);
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].shmid, 8u);
+}
+
+TEST(ProcNetInet, Ipv4AndIpv6Endpoints) {
+    const char* tcp =
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+        "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0\n"
+        "   1: 0100007F:C350 0100007F:1F90 01 0000000A:00000014 00:00000000 00000000  1000        0 4243 1\n";
+    std::size_t bad = 9;
+    auto v = parseProcNetInet(tcp, &bad);
+    EXPECT_EQ(bad, 0u);
+    ASSERT_EQ(v.size(), 2u);
+    EXPECT_FALSE(v[0].v6);
+    EXPECT_EQ(formatEndpoint(v[0].local, false, v[0].localPort), "127.0.0.1:8080");
+    EXPECT_EQ(tcpStateName(v[0].state), "listen");
+    EXPECT_EQ(v[0].inode, 4242u);
+    EXPECT_EQ(formatEndpoint(v[1].remote, false, v[1].remotePort), "127.0.0.1:8080");
+    EXPECT_EQ(v[1].localPort, 50000);
+    EXPECT_EQ(v[1].txQueue, 10u);
+    EXPECT_EQ(v[1].rxQueue, 20u);
+    EXPECT_EQ(v[1].uid, 1000u);
+
+    const char* udp6 =
+        "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n"
+        "   0: 00000000000000000000000001000000:008A 00000000000000000000000000000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 777 2 0000000000000000 0\n"
+        "   1: 00000000000000000000000000000000:0089 00000000000000000000000000000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 778 2 0000000000000000 0\n";
+    auto u = parseProcNetInet(udp6, &bad);
+    EXPECT_EQ(bad, 0u);
+    ASSERT_EQ(u.size(), 2u);
+    EXPECT_TRUE(u[0].v6);
+    EXPECT_EQ(formatEndpoint(u[0].local, true, u[0].localPort), "[::1]:138");
+    EXPECT_EQ(formatEndpoint(u[1].local, true, u[1].localPort), "[::]:137");
+}
+
+TEST(ProcNetInet, CountsMalformedLines) {
+    const char* text =
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+        "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0\n"   // no inode
+        "   1: 0100007F1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1\n"  // no colon
+        "   2: 0100007F:1FFFFF 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1\n"  // port too big
+        "   3: 0100007F:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 1\n"  // mixed widths
+        "   4 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1\n"  // no sl colon
+        "   5: 0100007F:1F90 00000000:0000 0A 0000000000000000 00:00000000 00000000     0        0 1\n"  // queues without colon
+        "   6: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9\n";
+    std::size_t bad = 0;
+    auto v = parseProcNetInet(text, &bad);
+    EXPECT_EQ(bad, 6u);
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].localPort, 22);
+}

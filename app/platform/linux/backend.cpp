@@ -30,6 +30,9 @@ void collect(std::span<const core::Family> families, core::Snapshot& out) {
     for (core::Family family : families) {
         switch (family) {
         case core::Family::Pipes: lnx::collectPipes(scan, out); break;
+        case core::Family::Mappings: lnx::collectMappings(scan, out); break;
+        case core::Family::Sockets: lnx::collectSockets(scan, out); break;
+        case core::Family::Clipboard: lnx::collectClipboard(scan, out); break;
         default:
             out.errors.push_back({family, std::nullopt,
                                   core::Error::make(core::Errc::NotSupported,

@@ -199,7 +199,11 @@ void collectUnixFromProcText(const ProcScan& scan, core::Snapshot& out) {
 void collectUnixFromDiag(const ProcScan& scan, std::vector<UnixDiagEntry>& entries, core::Snapshot& out) {
     std::unordered_map<std::uint64_t, const UnixDiagEntry*> byInode;
     byInode.reserve(entries.size());
-    for (const auto& e : entries) byInode.emplace(e.inode, &e);
+    std::unordered_map<std::uint64_t, const UnixDiagEntry*> pendingAt;  // client inode -> listener
+    for (const auto& e : entries) {
+        byInode.emplace(e.inode, &e);
+        for (auto client : e.pending) pendingAt.emplace(client, &e);
+    }
     out.objects.reserve(out.objects.size() + entries.size());
     for (const auto& e : entries) {
         core::IpcObject obj;
@@ -221,17 +225,26 @@ void collectUnixFromDiag(const ProcScan& scan, std::vector<UnixDiagEntry>& entri
         }
         if (e.uid) d["uid"] = *e.uid;
         if (e.shutdown && *e.shutdown) d["shutdown"] = *e.shutdown == 3 ? "both" : *e.shutdown == 1 ? "read" : "write";
+        auto peerProcesses = [&](std::uint64_t inode) {
+            auto sit = scan.sockets().find(inode);
+            if (sit == scan.sockets().end()) return;
+            std::vector<std::int64_t> pids;
+            for (const auto& ref : sit->second) addUnique(pids, ref.pid);
+            std::sort(pids.begin(), pids.end());
+            d["peer_command"] = scan.command(pids.front());
+            d["peer_pids"] = std::move(pids);
+        };
         if (e.peer && *e.peer) {
             d["peer"] = *e.peer;
             auto pit = byInode.find(*e.peer);
             if (pit != byInode.end() && !pit->second->name.empty()) d["peer_name"] = pit->second->name;
-            if (auto sit = scan.sockets().find(*e.peer); sit != scan.sockets().end()) {
-                std::vector<std::int64_t> pids;
-                for (const auto& ref : sit->second) addUnique(pids, ref.pid);
-                std::sort(pids.begin(), pids.end());
-                d["peer_command"] = scan.command(pids.front());
-                d["peer_pids"] = std::move(pids);
-            }
+            peerProcesses(*e.peer);
+        } else if (auto lit = pendingAt.find(e.inode); lit != pendingAt.end()) {
+            // Connected but not yet accepted: the kernel's peer is an embryo socket without an
+            // inode; the listener that will accept it is the useful peer.
+            d["accept_pending"] = true;
+            d["peer_name"] = lit->second->name;
+            peerProcesses(lit->second->inode);
         }
         if (auto it = scan.sockets().find(e.inode); it != scan.sockets().end()) addHolders(scan, it->second, obj, false);
         out.objects.push_back(std::move(obj));

@@ -1,8 +1,34 @@
 #include "linux/proc_text.h"
 
+#include <arpa/inet.h>
 #include <charconv>
+#include <climits>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
 
 namespace ipcscope::lnx {
+namespace {
+
+// Calls f(line) for each line of text, without the newline.
+template <class F>
+void forEachLine(std::string_view text, F&& f) {
+    while (!text.empty()) {
+        auto nl = text.find('\n');
+        f(text.substr(0, nl));
+        text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    }
+}
+
+std::optional<std::int64_t> parseSigned(std::string_view s) {
+    if (s.empty()) return std::nullopt;
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 10);
+    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+}  // namespace
 
 std::optional<std::uint64_t> parseUnsigned(std::string_view s, int base) {
     if (s.empty()) return std::nullopt;
@@ -135,6 +161,225 @@ std::optional<char> parseFdinfoMode(std::string_view text) {
     case 0: return 'r';
     case 1: return 'w';
     default: return 'u';
+    }
+}
+
+}  // namespace ipcscope::lnx
+
+namespace ipcscope::lnx {
+
+std::vector<MapEntry> parseMaps(std::string_view text, bool sharedOnly, std::size_t* bad) {
+    std::vector<MapEntry> out;
+    std::size_t badCount = 0;
+    forEachLine(text, [&](std::string_view line) {
+        if (line.empty()) return;
+        // "7f12a000-7f12b000 rw-s 00000000 00:1a 12345    /dev/shm/name"
+        const auto sp = line.find(' ');
+        if (sp == std::string_view::npos || line.size() < sp + 5) {
+            ++badCount;
+            return;
+        }
+        if (sharedOnly && line[sp + 4] != 's') return;
+        auto f = splitFields(line, 5);
+        if (f.size() < 5 || f[1].size() != 4) {
+            ++badCount;
+            return;
+        }
+        const auto dash = f[0].find('-');
+        const auto colon = f[3].find(':');
+        if (dash == std::string_view::npos || colon == std::string_view::npos) {
+            ++badCount;
+            return;
+        }
+        auto start = parseUnsigned(f[0].substr(0, dash), 16);
+        auto end = parseUnsigned(f[0].substr(dash + 1), 16);
+        auto off = parseUnsigned(f[2], 16);
+        auto maj = parseUnsigned(f[3].substr(0, colon), 16);
+        auto min = parseUnsigned(f[3].substr(colon + 1), 16);
+        auto ino = parseUnsigned(f[4], 10);
+        if (!start || !end || !off || !maj || !min || !ino || *end < *start) {
+            ++badCount;
+            return;
+        }
+        MapEntry e;
+        e.start = *start;
+        e.end = *end;
+        std::memcpy(e.perms, f[1].data(), 4);
+        e.offset = *off;
+        e.devMajor = static_cast<std::uint32_t>(*maj);
+        e.devMinor = static_cast<std::uint32_t>(*min);
+        e.inode = *ino;
+        std::string_view rest = line.substr(static_cast<std::size_t>(f[4].data() + f[4].size() - line.data()));
+        while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
+        constexpr std::string_view kDeleted = " (deleted)";
+        if (rest.size() >= kDeleted.size() && rest.substr(rest.size() - kDeleted.size()) == kDeleted) {
+            e.deleted = true;
+            rest.remove_suffix(kDeleted.size());
+        }
+        e.path = std::string(rest);
+        out.push_back(std::move(e));
+    });
+    if (bad) *bad = badCount;
+    return out;
+}
+
+std::vector<SysvShmEntry> parseSysvShm(std::string_view text, std::size_t* bad) {
+    std::vector<SysvShmEntry> out;
+    std::size_t badCount = 0;
+    bool first = true;
+    forEachLine(text, [&](std::string_view line) {
+        if (first) {  // "       key      shmid perms       size  cpid  lpid nattch   uid ..."
+            first = false;
+            if (line.find("shmid") != std::string_view::npos) return;
+        }
+        auto f = splitFields(line, 17);
+        if (f.empty()) return;
+        if (f.size() < 14) {
+            ++badCount;
+            return;
+        }
+        auto key = parseSigned(f[0]);
+        auto id = parseUnsigned(f[1]);
+        auto perms = parseUnsigned(f[2], 8);
+        auto size = parseUnsigned(f[3]);
+        auto cpid = parseSigned(f[4]);
+        auto lpid = parseSigned(f[5]);
+        auto nattch = parseUnsigned(f[6]);
+        auto uid = parseUnsigned(f[7]);
+        auto gid = parseUnsigned(f[8]);
+        auto cuid = parseUnsigned(f[9]);
+        auto cgid = parseUnsigned(f[10]);
+        auto at = parseSigned(f[11]);
+        auto dt = parseSigned(f[12]);
+        auto ct = parseSigned(f[13]);
+        if (!key || *key < INT32_MIN || *key > UINT32_MAX || !id || !perms || !size || !cpid || !lpid || !nattch ||
+            !uid || !gid || !cuid || !cgid || !at || !dt || !ct) {
+            ++badCount;
+            return;
+        }
+        SysvShmEntry e;
+        e.key = static_cast<std::uint32_t>(static_cast<std::int64_t>(*key) & 0xffffffff);
+        e.shmid = *id;
+        e.perms = static_cast<std::uint32_t>(*perms);
+        e.size = *size;
+        e.cpid = *cpid;
+        e.lpid = *lpid;
+        e.nattch = *nattch;
+        e.uid = static_cast<std::uint32_t>(*uid);
+        e.gid = static_cast<std::uint32_t>(*gid);
+        e.cuid = static_cast<std::uint32_t>(*cuid);
+        e.cgid = static_cast<std::uint32_t>(*cgid);
+        e.atime = *at;
+        e.dtime = *dt;
+        e.ctime = *ct;
+        if (f.size() >= 15) e.rss = parseUnsigned(f[14]);
+        out.push_back(e);
+    });
+    if (bad) *bad = badCount;
+    return out;
+}
+
+std::string formatSysvKey(std::uint32_t key) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "0x%08x", key);
+    return buf;
+}
+
+namespace {
+
+// "0100007F:008A": the address is the kernel's in-memory words printed with %08X, so the bytes
+// of each 32-bit word come back in host order; the port is plain hex.
+bool parseInetAddr(std::string_view text, std::uint8_t* addr, std::uint16_t& port, bool& v6) {
+    const auto colon = text.find(':');
+    if (colon == std::string_view::npos) return false;
+    const auto hex = text.substr(0, colon);
+    if (hex.size() != 8 && hex.size() != 32) return false;
+    v6 = hex.size() == 32;
+    for (std::size_t w = 0; w < hex.size() / 8; ++w) {
+        auto word = parseUnsigned(hex.substr(w * 8, 8), 16);
+        if (!word) return false;
+        const auto v = static_cast<std::uint32_t>(*word);
+        std::memcpy(addr + w * 4, &v, 4);
+    }
+    auto p = parseUnsigned(text.substr(colon + 1), 16);
+    if (!p || *p > 0xffff) return false;
+    port = static_cast<std::uint16_t>(*p);
+    return true;
+}
+
+}  // namespace
+
+std::vector<InetEntry> parseProcNetInet(std::string_view text, std::size_t* bad) {
+    std::vector<InetEntry> out;
+    std::size_t badCount = 0;
+    bool first = true;
+    forEachLine(text, [&](std::string_view line) {
+        if (first) {  // "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode"
+            first = false;
+            if (line.find("local_address") != std::string_view::npos) return;
+        }
+        auto f = splitFields(line, 12);
+        if (f.empty()) return;
+        if (f.size() < 10 || f[0].empty() || f[0].back() != ':') {
+            ++badCount;
+            return;
+        }
+        InetEntry e;
+        bool v6Local = false, v6Remote = false;
+        const auto qcolon = f[4].find(':');
+        auto st = parseUnsigned(f[3], 16);
+        auto uid = parseUnsigned(f[7]);
+        auto ino = parseUnsigned(f[9]);
+        if (!parseInetAddr(f[1], e.local, e.localPort, v6Local) || !parseInetAddr(f[2], e.remote, e.remotePort, v6Remote) ||
+            v6Local != v6Remote || qcolon == std::string_view::npos || !st || *st > 0xff || !uid || !ino) {
+            ++badCount;
+            return;
+        }
+        auto tx = parseUnsigned(f[4].substr(0, qcolon), 16);
+        auto rx = parseUnsigned(f[4].substr(qcolon + 1), 16);
+        if (!tx || !rx) {
+            ++badCount;
+            return;
+        }
+        e.v6 = v6Local;
+        e.state = static_cast<std::uint8_t>(*st);
+        e.txQueue = *tx;
+        e.rxQueue = *rx;
+        e.uid = static_cast<std::uint32_t>(*uid);
+        e.inode = *ino;
+        out.push_back(e);
+    });
+    if (bad) *bad = badCount;
+    return out;
+}
+
+std::string formatEndpoint(const std::uint8_t* addr, bool v6, std::uint16_t port) {
+    char buf[INET6_ADDRSTRLEN] = {};
+    if (!::inet_ntop(v6 ? AF_INET6 : AF_INET, addr, buf, sizeof buf)) return "?";
+    std::string out;
+    if (v6) out += '[';
+    out += buf;
+    if (v6) out += ']';
+    out += ':';
+    out += std::to_string(port);
+    return out;
+}
+
+std::string_view tcpStateName(std::uint8_t state) noexcept {
+    switch (state) {
+    case 1: return "established";
+    case 2: return "syn-sent";
+    case 3: return "syn-recv";
+    case 4: return "fin-wait-1";
+    case 5: return "fin-wait-2";
+    case 6: return "time-wait";
+    case 7: return "close";
+    case 8: return "close-wait";
+    case 9: return "last-ack";
+    case 10: return "listen";
+    case 11: return "closing";
+    case 12: return "new-syn-recv";
+    default: return "unknown";
     }
 }
 
