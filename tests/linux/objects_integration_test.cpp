@@ -11,6 +11,7 @@
 #include <random>
 #include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -340,4 +341,38 @@ TEST(Sockets, UdpIpv6AndNetbiosDatagramListener) {
     ASSERT_TRUE(v6.is_object());
     EXPECT_EQ(v6["details"]["protocol"], "udp6");
     EXPECT_FALSE(v6["details"].contains("netbios"));
+}
+
+TEST(NonRoot, RunAsNobodyWorksAndCountsWhatItCannotSee) {
+    ASSERT_EQ(::geteuid(), 0u) << "this test drops to user nobody and needs root to do so";
+    TempDir dir;
+    ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
+    const std::string fifo = dir.path() + "/nobody-fifo";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0666), 0);
+    ASSERT_EQ(::chmod(fifo.c_str(), 0666), 0);  // whatever the umask
+    // A process of nobody's own, holding a FIFO: a non-root run must still see it.
+    // Changing credentials clears the dumpable flag, which would hide /proc/PID/fd from its own
+    // user; a process exec'ed as nobody has it set, so set it back.
+    Holder own([&] {
+        return ::setgid(65534) == 0 && ::setuid(65534) == 0 && ::prctl(PR_SET_DUMPABLE, 1) == 0 &&
+               ::open(fifo.c_str(), O_RDWR | O_NONBLOCK) >= 0;
+    });
+    ASSERT_TRUE(own.ready());
+    auto r = runCmd({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", IPCSCOPE_BIN, "list", "--json"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto snap = nlohmann::json::parse(r.out);
+    EXPECT_EQ(snap["elevated"], false);
+    EXPECT_GT(snap["denied_processes"].get<long long>(), 0);
+    bool told = false;
+    for (const auto& e : snap["errors"])
+        if (e["code"] == "permission-denied" && e["message"].get<std::string>().find("run as root") != std::string::npos)
+            told = true;
+    EXPECT_TRUE(told) << snap["errors"].dump();
+    const auto obj = findObject(snap, "fifo", fifo);
+    ASSERT_TRUE(obj.is_object());
+    EXPECT_EQ(ints(obj["pids"]), std::vector<long long>{own.pid()});
+    // The table says it too.
+    auto t = runCmd({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", IPCSCOPE_BIN, "list", "pipes"});
+    ASSERT_EQ(t.exitCode, 0);
+    EXPECT_NE(t.out.find("could not be read (run as root to see them)"), std::string::npos) << t.out;
 }
