@@ -1,0 +1,103 @@
+// The collectors against a fixture proc tree (tests/linux/data/proc): the proc root is
+// configurable, both in-process and through IPCSCOPE_PROC_ROOT for the command line.
+
+#include "core/platform.h"
+#include "linux/proc_scan.h"
+#include "run_cmd.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+using namespace ipcscope;
+
+namespace {
+
+const std::string kRoot = std::string(IPCSCOPE_TEST_DATA) + "/proc";
+
+const core::IpcObject* find(const core::Snapshot& s, core::Kind k, const std::string& name) {
+    for (const auto& o : s.objects)
+        if (o.kind == k && o.name == name) return &o;
+    return nullptr;
+}
+
+class FixtureTree : public ::testing::Test {
+protected:
+    void SetUp() override {
+        m_saved = lnx::procRoot();
+        lnx::setProcRoot(kRoot);
+        const core::Family fams[] = {core::Family::Pipes, core::Family::Mappings, core::Family::Sockets};
+        platform::collect(fams, m_snap);
+    }
+    void TearDown() override { lnx::setProcRoot(m_saved); }
+    core::Snapshot m_snap;
+    std::string m_saved;
+};
+
+}  // namespace
+
+TEST_F(FixtureTree, WalksFdsOfEveryProcess) {
+    auto scan = lnx::ProcScan::run(kRoot);
+    EXPECT_EQ(scan.processCount(), 2u);  // 300 has no fd directory: skipped, not denied
+    EXPECT_EQ(scan.deniedProcesses(), 0u);
+    EXPECT_EQ(scan.pipes().size(), 1u);
+    EXPECT_EQ(scan.sockets().size(), 4u);
+    EXPECT_EQ(scan.command(100), "writer");
+    EXPECT_EQ(scan.fdMode(100, 1), 'w');  // from fdinfo: a fixture link has no mode bits to read
+    EXPECT_EQ(scan.fdMode(200, 0), 'r');
+    EXPECT_EQ(m_snap.deniedProcesses, 0u);
+}
+
+TEST_F(FixtureTree, AnonPipeFlowsFromWriterToReader) {
+    const auto* p = find(m_snap, core::Kind::AnonPipe, "pipe:[5000]");
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p->pids, (std::vector<std::int64_t>{100, 200}));
+    EXPECT_EQ(p->details["flow"], "100 writer -> 200 reader");
+    EXPECT_EQ(p->details["writers"], nlohmann::ordered_json::parse("[100]"));
+}
+
+TEST_F(FixtureTree, UnixSocketsFromProcTextWithMalformedLineCounted) {
+    const auto* l = find(m_snap, core::Kind::UnixSocket, "/run/fixture.sock");
+    ASSERT_NE(l, nullptr);
+    EXPECT_EQ(l->details["state"], "listen");
+    EXPECT_EQ(l->pids, std::vector<std::int64_t>{200});
+    const auto* c = find(m_snap, core::Kind::UnixSocket, "socket:[7001]");
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(c->pids, std::vector<std::int64_t>{100});
+    bool counted = false;
+    for (const auto& e : m_snap.errors)
+        counted = counted || (e.kind == core::Kind::UnixSocket && e.error.code == core::Errc::Malformed);
+    EXPECT_TRUE(counted);
+}
+
+TEST_F(FixtureTree, SysvSegmentWithHexKeyAndMapper) {
+    const auto* s = find(m_snap, core::Kind::SysvShm, "0xabcdef12");
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->size, 4096u);
+    EXPECT_EQ(s->details["shmid"], 32769);
+    EXPECT_EQ(s->pids, std::vector<std::int64_t>{100});
+}
+
+TEST_F(FixtureTree, MemfdKnownOnlyFromMaps) {
+    const auto* m = find(m_snap, core::Kind::Memfd, "memfd:fixture-buffer");
+    ASSERT_NE(m, nullptr);
+    EXPECT_EQ(m->pids, std::vector<std::int64_t>{100});
+    EXPECT_EQ(m->details["mapped_bytes"], 0x2000);
+}
+
+TEST_F(FixtureTree, TcpListenerAndNetbiosNameService) {
+    const auto* t = find(m_snap, core::Kind::TcpSocket, "127.0.0.1:8080");
+    ASSERT_NE(t, nullptr);
+    EXPECT_EQ(t->pids, std::vector<std::int64_t>{100});
+    const auto* u = find(m_snap, core::Kind::UdpSocket, "0.0.0.0:137");
+    ASSERT_NE(u, nullptr);
+    EXPECT_EQ(u->details["netbios"], "netbios-name");
+    EXPECT_EQ(u->pids, std::vector<std::int64_t>{200});
+}
+
+TEST(FixtureTreeCli, ProcRootFromTheEnvironment) {
+    auto r = test::runCmd({IPCSCOPE_BIN, "list", "anon-pipe", "--json"}, 60, {"IPCSCOPE_PROC_ROOT=" + kRoot});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j["objects"].size(), 1u) << r.out;
+    EXPECT_EQ(j["objects"][0]["details"]["flow"], "100 writer -> 200 reader");
+}
