@@ -2,8 +2,13 @@
 
 #include "core/platform.h"
 #include "linux/collectors.h"
+#include "linux/diag_unix.h"
 
+#include <algorithm>
+#include <chrono>
 #include <climits>
+#include <future>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 namespace ipcscope::platform {
@@ -19,19 +24,47 @@ std::string hostName() {
 bool isElevated() { return ::geteuid() == 0; }
 
 void collect(std::span<const core::Family> families, core::Snapshot& out) {
-    // One fd walk serves every family of the snapshot: it is the expensive part.
-    const auto scan = lnx::ProcScan::run(lnx::procRoot());
+    auto wants = [&](core::Family f) { return std::find(families.begin(), families.end(), f) != families.end(); };
+    // The kernel's socket tables do not depend on the fd walk: one thread reads them meanwhile.
+    struct Tables {
+        std::optional<core::Result<std::vector<lnx::UnixDiagEntry>>> unix;
+        std::optional<lnx::InetTexts> inet;
+    };
+    const bool live = lnx::procRoot() == "/proc";
+    const bool pipes = wants(core::Family::Pipes), sockets = wants(core::Family::Sockets);
+    std::future<Tables> tables;
+    if ((pipes && live) || sockets)
+        tables = std::async(std::launch::async, [pipes, sockets, live, root = lnx::procRoot()] {
+            Tables t;
+            if (pipes && live) t.unix = lnx::queryUnixDiag();
+            if (sockets) t.inet = lnx::readInetTexts(root);
+            return t;
+        });
+    // One fd walk serves every family of the snapshot: it is the expensive part. Maps are read
+    // in the same walk, and only when the mappings family is asked for.
+    using Clock = std::chrono::steady_clock;
+    auto mark = Clock::now();
+    auto phase = [&](const char* what) {  // `ipcscope -vv` shows where a snapshot spends its time
+        const auto now = Clock::now();
+        spdlog::debug("linux backend: {} took {:.1f} ms", what, std::chrono::duration<double, std::milli>(now - mark).count());
+        mark = now;
+    };
+    const auto scan = lnx::ProcScan::run(lnx::procRoot(), {.maps = wants(core::Family::Mappings)});
+    phase("fd walk");
     out.deniedProcesses = scan.deniedProcesses();
     if (scan.deniedProcesses() > 0)
         out.errors.push_back({std::nullopt, std::nullopt,
                               core::Error::make(core::Errc::PermissionDenied,
                                                 "run as root to see the objects of " +
                                                     std::to_string(scan.deniedProcesses()) + " more processes")});
+    Tables t;
+    if (tables.valid()) t = tables.get();
+    phase("socket tables (after the walk)");
     for (core::Family family : families) {
         switch (family) {
-        case core::Family::Pipes: lnx::collectPipes(scan, out); break;
+        case core::Family::Pipes: lnx::collectPipes(scan, t.unix ? &*t.unix : nullptr, out); break;
         case core::Family::Mappings: lnx::collectMappings(scan, out); break;
-        case core::Family::Sockets: lnx::collectSockets(scan, out); break;
+        case core::Family::Sockets: lnx::collectSockets(scan, t.inet ? &*t.inet : nullptr, out); break;
         case core::Family::Clipboard: lnx::collectClipboard(scan, out); break;
         default:
             out.errors.push_back({family, std::nullopt,
@@ -40,6 +73,7 @@ void collect(std::span<const core::Family> families, core::Snapshot& out) {
                                                         " are not collected on linux yet")});
             break;
         }
+        phase(std::string(core::familyName(family)).c_str());
     }
 }
 

@@ -2,18 +2,55 @@
 // The Linux collectors, one per family; backend.cpp dispatches to them.
 
 #include "core/model.h"
+#include "linux/diag_unix.h"
 #include "linux/proc_scan.h"
+
+#include <optional>
+#include <string>
 
 namespace ipcscope::lnx {
 
-/// FIFOs, anonymous pipes and Unix domain sockets.
-void collectPipes(const ProcScan& scan, core::Snapshot& out);
+/// Fills a row's details: keys are appended without a lookup (each is set once) into storage
+/// reserved up front. With tens of thousands of rows the lookups and regrowth of an
+/// ordered_json object cost more than everything else a collector does.
+class Details {
+public:
+    Details(nlohmann::ordered_json& details, std::size_t expectedKeys)
+        : m_obj((details = nlohmann::ordered_json::object()).get_ref<nlohmann::ordered_json::object_t&>()) {
+        m_obj.reserve(expectedKeys);
+    }
+    template <class V>
+    void add(std::string_view key, V&& value) {
+        m_obj.emplace_back(std::piecewise_construct, std::forward_as_tuple(key), std::forward_as_tuple(std::forward<V>(value)));
+    }
+
+private:
+    nlohmann::ordered_json::object_t& m_obj;
+};
+
+/// FIFOs, anonymous pipes and Unix domain sockets. `diag` is the unix_diag dump of the live
+/// kernel when the caller took it (possibly failed); null means /proc/net/unix (fixture trees).
+void collectPipes(const ProcScan& scan, core::Result<std::vector<UnixDiagEntry>>* diag, core::Snapshot& out);
 
 /// POSIX shm, System V shm, memfds and shared file mappings.
 void collectMappings(const ProcScan& scan, core::Snapshot& out);
 
-/// TCP and UDP endpoints, v4 and v6.
-void collectSockets(const ProcScan& scan, core::Snapshot& out);
+/// The text of one /proc/net file, read ahead of the collector (or not read: `read` false).
+struct NetText {
+    bool read = false;
+    std::optional<std::string> text;
+    int err = 0;
+};
+struct InetTexts {
+    NetText tcp, tcp6, udp, udp6;
+};
+/// Reads /proc/net/{tcp,tcp6,udp,udp6}. Each TCP file costs a walk of the kernel's whole
+/// established-connections hash table, so the backend does this while the fd walk runs.
+[[nodiscard]] InetTexts readInetTexts(const std::string& root);
+[[nodiscard]] NetText readNetFile(const std::string& root, const char* file);
+
+/// TCP and UDP endpoints, v4 and v6, from texts read ahead (null: read them now).
+void collectSockets(const ProcScan& scan, const InetTexts* texts, core::Snapshot& out);
 
 /// X11 CLIPBOARD and PRIMARY: owners and their targets. Without a display, an error.
 void collectClipboard(const ProcScan& scan, core::Snapshot& out);

@@ -87,10 +87,14 @@ void addMapper(std::vector<Mapper>& v, std::int64_t pid, const MapEntry& e) {
 MapIndex indexMaps(const ProcScan& scan) {
     MapIndex idx;
     const std::string& shmDir = shmDirStorage();
-    for (std::int64_t pid : scan.pids()) {
-        auto text = scan.readPidFile(pid, "maps");
-        if (!text) continue;  // vanished or not ours to read: the fd walk already counted it
-        for (const auto& e : parseMaps(*text, true)) {
+    std::vector<std::pair<std::int64_t, std::vector<MapEntry>>> own;
+    if (!scan.mapsRead()) {
+        for (std::int64_t pid : scan.pids())
+            if (auto text = scan.readPidFile(pid, "maps"))  // unreadable: the fd walk counted it
+                own.push_back({pid, parseMaps(*text, true)});
+    }
+    for (const auto& [pid, entries] : scan.mapsRead() ? scan.sharedMaps() : own) {
+        for (const auto& e : entries) {
             if (e.path.empty() || e.path.front() != '/') continue;  // anonymous shared memory
             if (e.path.starts_with("/SYSV")) {
                 // The inode of a System V mapping is its shmid (ipc/shm.c, newseg).

@@ -38,17 +38,18 @@ void collectFifos(const ProcScan& scan, core::Snapshot& out) {
         core::IpcObject obj;
         obj.kind = core::Kind::Fifo;
         obj.name = path;
-        obj.details["inode"] = static_cast<std::uint64_t>(st->st_ino);
-        obj.details["mode"] = octalMode(static_cast<unsigned>(st->st_mode));
-        obj.details["uid"] = static_cast<std::uint64_t>(st->st_uid);
+        Details d(obj.details, 5);
+        d.add("inode", static_cast<std::uint64_t>(st->st_ino));
+        d.add("mode", octalMode(static_cast<unsigned>(st->st_mode)));
+        d.add("uid", static_cast<std::uint64_t>(st->st_uid));
         addHolders(scan, refs, obj, true);
         std::size_t readers = 0, writers = 0;
         for (const auto& h : obj.holders) {
             readers += h.how.ends_with(" r") || h.how.ends_with(" rw");
             writers += h.how.ends_with(" w") || h.how.ends_with(" rw");
         }
-        obj.details["readers"] = readers;
-        obj.details["writers"] = writers;
+        d.add("readers", readers);
+        d.add("writers", writers);
         out.objects.push_back(std::move(obj));
     }
 }
@@ -149,16 +150,17 @@ void collectAnonPipes(const ProcScan& scan, core::Snapshot& out) {
     for (std::size_t i = 0; i < objs.size(); ++i) {
         auto& obj = objs[i];
         const auto& e = ends[i];
-        obj.details["inode"] = e.inode;
-        obj.details["flow"] = endsLabel(scan, e.writers) + " -> " + endsLabel(scan, e.readers);
-        obj.details["writers"] = e.writers;
-        obj.details["readers"] = e.readers;
+        Details d(obj.details, 6);
+        d.add("inode", e.inode);
+        d.add("flow", endsLabel(scan, e.writers) + " -> " + endsLabel(scan, e.readers));
+        d.add("writers", e.writers);
+        d.add("readers", e.readers);
         auto chain = graph.chain(i);
         if (chain.size() > 2) {
             std::string text;
             for (auto pid : chain) text += (text.empty() ? "" : " | ") + procLabel(scan, pid);
-            obj.details["chain"] = std::move(text);
-            obj.details["chain_pids"] = std::move(chain);
+            d.add("chain", std::move(text));
+            d.add("chain_pids", std::move(chain));
         }
         out.objects.push_back(std::move(obj));
     }
@@ -196,7 +198,7 @@ void collectUnixFromProcText(const ProcScan& scan, core::Snapshot& out) {
                                                                            " malformed lines in /net/unix were skipped")});
 }
 
-void collectUnixFromDiag(const ProcScan& scan, std::vector<UnixDiagEntry>& entries, core::Snapshot& out) {
+void collectUnixFromDiag(const ProcScan& scan, const std::vector<UnixDiagEntry>& entries, core::Snapshot& out) {
     std::unordered_map<std::uint64_t, const UnixDiagEntry*> byInode;
     byInode.reserve(entries.size());
     std::unordered_map<std::uint64_t, const UnixDiagEntry*> pendingAt;  // client inode -> listener
@@ -209,41 +211,41 @@ void collectUnixFromDiag(const ProcScan& scan, std::vector<UnixDiagEntry>& entri
         core::IpcObject obj;
         obj.kind = core::Kind::UnixSocket;
         obj.name = e.name.empty() ? "socket:[" + std::to_string(e.inode) + "]" : e.name;
-        auto& d = obj.details;
-        d["inode"] = e.inode;
-        d["type"] = unixTypeName(e.type);
-        d["state"] = unixDiagStateName(e.state);
-        d["address"] = addressKind(e.name);
+        Details d(obj.details, 12);
+        d.add("inode", e.inode);
+        d.add("type", unixTypeName(e.type));
+        d.add("state", unixDiagStateName(e.state));
+        d.add("address", addressKind(e.name));
         const bool listening = e.state == 10;
         if (listening) {
-            if (e.rqueue) d["backlog"] = *e.rqueue;
-            if (e.wqueue) d["max_backlog"] = *e.wqueue;
-            if (!e.pending.empty()) d["pending"] = e.pending;
+            if (e.rqueue) d.add("backlog", *e.rqueue);
+            if (e.wqueue) d.add("max_backlog", *e.wqueue);
+            if (!e.pending.empty()) d.add("pending", e.pending);
         } else {
-            if (e.rqueue) d["recv_queue"] = *e.rqueue;
-            if (e.wqueue) d["send_queue"] = *e.wqueue;
+            if (e.rqueue) d.add("recv_queue", *e.rqueue);
+            if (e.wqueue) d.add("send_queue", *e.wqueue);
         }
-        if (e.uid) d["uid"] = *e.uid;
-        if (e.shutdown && *e.shutdown) d["shutdown"] = *e.shutdown == 3 ? "both" : *e.shutdown == 1 ? "read" : "write";
+        if (e.uid) d.add("uid", *e.uid);
+        if (e.shutdown && *e.shutdown) d.add("shutdown", *e.shutdown == 3 ? "both" : *e.shutdown == 1 ? "read" : "write");
         auto peerProcesses = [&](std::uint64_t inode) {
             auto sit = scan.sockets().find(inode);
             if (sit == scan.sockets().end()) return;
             std::vector<std::int64_t> pids;
             for (const auto& ref : sit->second) addUnique(pids, ref.pid);
             std::sort(pids.begin(), pids.end());
-            d["peer_command"] = scan.command(pids.front());
-            d["peer_pids"] = std::move(pids);
+            d.add("peer_command", scan.command(pids.front()));
+            d.add("peer_pids", std::move(pids));
         };
         if (e.peer && *e.peer) {
-            d["peer"] = *e.peer;
+            d.add("peer", *e.peer);
             auto pit = byInode.find(*e.peer);
-            if (pit != byInode.end() && !pit->second->name.empty()) d["peer_name"] = pit->second->name;
+            if (pit != byInode.end() && !pit->second->name.empty()) d.add("peer_name", pit->second->name);
             peerProcesses(*e.peer);
         } else if (auto lit = pendingAt.find(e.inode); lit != pendingAt.end()) {
             // Connected but not yet accepted: the kernel's peer is an embryo socket without an
             // inode; the listener that will accept it is the useful peer.
-            d["accept_pending"] = true;
-            d["peer_name"] = lit->second->name;
+            d.add("accept_pending", true);
+            d.add("peer_name", lit->second->name);
             peerProcesses(lit->second->inode);
         }
         if (auto it = scan.sockets().find(e.inode); it != scan.sockets().end()) addHolders(scan, it->second, obj, false);
@@ -251,25 +253,24 @@ void collectUnixFromDiag(const ProcScan& scan, std::vector<UnixDiagEntry>& entri
     }
 }
 
-void collectUnixSockets(const ProcScan& scan, core::Snapshot& out) {
+void collectUnixSockets(const ProcScan& scan, core::Result<std::vector<UnixDiagEntry>>* diag, core::Snapshot& out) {
     // unix_diag describes the live kernel only; a fixture tree has its own net/unix.
-    if (scan.root() != "/proc") return collectUnixFromProcText(scan, out);
-    auto entries = queryUnixDiag();
-    if (!entries) {
-        auto err = entries.error();
+    if (!diag) return collectUnixFromProcText(scan, out);
+    if (!diag->ok()) {
+        auto err = diag->error();
         err.context += "; peers and queues are not shown";
         out.errors.push_back({core::Family::Pipes, core::Kind::UnixSocket, std::move(err)});
         return collectUnixFromProcText(scan, out);
     }
-    collectUnixFromDiag(scan, *entries, out);
+    collectUnixFromDiag(scan, diag->value(), out);
 }
 
 }  // namespace
 
-void collectPipes(const ProcScan& scan, core::Snapshot& out) {
+void collectPipes(const ProcScan& scan, core::Result<std::vector<UnixDiagEntry>>* diag, core::Snapshot& out) {
     collectFifos(scan, out);
     collectAnonPipes(scan, out);
-    collectUnixSockets(scan, out);
+    collectUnixSockets(scan, diag, out);
 }
 
 }  // namespace ipcscope::lnx

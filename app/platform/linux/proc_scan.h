@@ -25,11 +25,33 @@ struct FdRef {
     char mode = '?';  ///< 'r', 'w', 'u' (read-write) or '?' where fdinfo was not read
 };
 
+struct ScanOptions {
+    bool maps = false;     ///< also read each process's shared mappings (for the mappings family)
+    unsigned threads = 0;  ///< 0: up to 4, by the number of CPUs
+};
+
+/// Open /proc/PID/fd directories, so that per-fd stat calls look up one name instead of a
+/// four-component path. Closed on destruction; movable, not copyable.
+class FdDirCache {
+public:
+    FdDirCache() = default;
+    FdDirCache(FdDirCache&& o) noexcept : m_fds(std::move(o.m_fds)) { o.m_fds.clear(); }
+    FdDirCache& operator=(FdDirCache&& o) noexcept;
+    FdDirCache(const FdDirCache&) = delete;
+    FdDirCache& operator=(const FdDirCache&) = delete;
+    ~FdDirCache();
+    /// The directory fd for the process, or -1 (vanished, or the cache is full).
+    int get(const std::string& root, std::int64_t pid);
+
+private:
+    std::unordered_map<std::int64_t, int> m_fds;
+};
+
 class ProcScan {
 public:
     /// Walks every process under the proc root. Vanished processes are skipped silently;
     /// processes whose fds cannot be read are counted in deniedProcesses().
-    static ProcScan run(const std::string& root);
+    static ProcScan run(const std::string& root, const ScanOptions& options = {});
 
     [[nodiscard]] const std::unordered_map<std::uint64_t, std::vector<FdRef>>& pipes() const { return m_pipes; }
     [[nodiscard]] const std::unordered_map<std::uint64_t, std::vector<FdRef>>& sockets() const { return m_sockets; }
@@ -41,6 +63,9 @@ public:
     /// The processes whose fds were read, in directory order.
     [[nodiscard]] const std::vector<std::int64_t>& pids() const { return m_pids; }
     [[nodiscard]] const std::string& root() const { return m_root; }
+    /// Shared mappings per process, when the walk was asked to read them.
+    [[nodiscard]] bool mapsRead() const { return m_mapsRead; }
+    [[nodiscard]] const std::vector<std::pair<std::int64_t, std::vector<MapEntry>>>& sharedMaps() const { return m_maps; }
 
     /// The short command name of a process ("" if it vanished); cached.
     [[nodiscard]] const std::string& command(std::int64_t pid) const;
@@ -62,7 +87,10 @@ private:
     std::unordered_map<std::string, std::vector<FdRef>> m_paths;
     std::unordered_map<std::string, std::vector<FdRef>> m_memfds;
     std::vector<std::int64_t> m_pids;
+    std::vector<std::pair<std::int64_t, std::vector<MapEntry>>> m_maps;
+    bool m_mapsRead = false;
     mutable std::unordered_map<std::int64_t, std::string> m_commands;
+    mutable FdDirCache m_fdDirs;
     std::uint32_t m_denied = 0;
     std::size_t m_processes = 0;
 };

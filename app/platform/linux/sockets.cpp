@@ -18,10 +18,11 @@ std::string_view netbiosService(std::uint16_t port) {
     }
 }
 
-void collectFile(const ProcScan& scan, const char* file, bool tcp, core::Snapshot& out) {
+void collectFile(const ProcScan& scan, const NetText& net, const char* file, bool tcp, core::Snapshot& out) {
     const std::string path = scan.root() + "/net/" + file;
-    auto text = readSmallFile(path);
+    const auto& text = net.read ? net.text : readNetFile(scan.root(), file).text;
     if (!text) {
+        errno = net.read ? net.err : errno;
         // A kernel without IPv6 has no tcp6/udp6: nothing to show, not a failure.
         if (errno != ENOENT)
             out.errors.push_back({core::Family::Sockets, tcp ? core::Kind::TcpSocket : core::Kind::UdpSocket,
@@ -62,11 +63,25 @@ void collectFile(const ProcScan& scan, const char* file, bool tcp, core::Snapsho
 
 }  // namespace
 
-void collectSockets(const ProcScan& scan, core::Snapshot& out) {
-    collectFile(scan, "tcp", true, out);
-    collectFile(scan, "tcp6", true, out);
-    collectFile(scan, "udp", false, out);
-    collectFile(scan, "udp6", false, out);
+NetText readNetFile(const std::string& root, const char* file) {
+    NetText t;
+    t.read = true;
+    t.text = readSmallFile(root + "/net/" + file);
+    t.err = t.text ? 0 : errno;
+    return t;
+}
+
+InetTexts readInetTexts(const std::string& root) {
+    return {readNetFile(root, "tcp"), readNetFile(root, "tcp6"), readNetFile(root, "udp"), readNetFile(root, "udp6")};
+}
+
+void collectSockets(const ProcScan& scan, const InetTexts* texts, core::Snapshot& out) {
+    const InetTexts none{};
+    const InetTexts& t = texts ? *texts : none;
+    collectFile(scan, t.tcp, "tcp", true, out);
+    collectFile(scan, t.tcp6, "tcp6", true, out);
+    collectFile(scan, t.udp, "udp", false, out);
+    collectFile(scan, t.udp6, "udp6", false, out);
 }
 
 }  // namespace ipcscope::lnx
