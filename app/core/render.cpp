@@ -1,7 +1,9 @@
 #include "core/render.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
+#include <cstring>
 
 namespace ipcscope::core {
 
@@ -57,6 +59,10 @@ namespace {
 // and freeing JSON nodes. Anything unusual (escapes, non-ASCII, floating point) is handed to
 // nlohmann for that one scalar, so the output format has a single definition.
 class JsonWriter {
+    // A comma, a newline and more indentation than any snapshot nests.
+    static constexpr std::string_view kLead =
+        ",\n                                                                                                ";
+
 public:
     explicit JsonWriter(std::string& out) : m_out(out) {}
 
@@ -64,21 +70,27 @@ public:
         bool plain = true;
         for (char c : s) {
             const auto u = static_cast<unsigned char>(c);
-            if (u < 0x20 || u >= 0x7f || c == '"' || c == '\\') {
-                plain = false;
-                break;
-            }
+            plain &= u >= 0x20 && u < 0x7f && c != '"' && c != '\\';
         }
         if (plain) {
-            m_out += '"';
-            m_out.append(s);
-            m_out += '"';
+            const std::size_t at = m_out.size();
+            m_out.resize(at + s.size() + 2);
+            char* p = m_out.data() + at;
+            *p = '"';
+            std::memcpy(p + 1, s.data(), s.size());
+            p[s.size() + 1] = '"';
         } else {
             scalar(nlohmann::ordered_json(std::string(s)));
         }
     }
-    void integer(std::int64_t v) { m_out += std::to_string(v); }
-    void unsignedInteger(std::uint64_t v) { m_out += std::to_string(v); }
+    void integer(std::int64_t v) { number(v); }
+    void unsignedInteger(std::uint64_t v) { number(v); }
+    template <class T>
+    void number(T v) {
+        char buf[24];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+        m_out.append(buf, static_cast<std::size_t>(end - buf));
+    }
     void scalar(const nlohmann::ordered_json& j) {
         m_out += j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     }
@@ -88,6 +100,8 @@ public:
         case nlohmann::ordered_json::value_t::string: string(j.get_ref<const std::string&>()); break;
         case nlohmann::ordered_json::value_t::number_integer: integer(j.get<std::int64_t>()); break;
         case nlohmann::ordered_json::value_t::number_unsigned: unsignedInteger(j.get<std::uint64_t>()); break;
+        case nlohmann::ordered_json::value_t::boolean: m_out += j.get<bool>() ? "true" : "false"; break;
+        case nlohmann::ordered_json::value_t::null: m_out += "null"; break;
         case nlohmann::ordered_json::value_t::object:
             if (j.empty()) {
                 m_out += "{}";
@@ -129,12 +143,13 @@ public:
         m_out += ": ";
     }
     void item(int indent) {
-        m_out += m_first ? "\n" : ",\n";
-        m_out.append(static_cast<std::size_t>(indent), ' ');
+        // ",\n" and the indentation in one append.
+        const std::string_view lead = kLead.substr(m_first ? 1 : 0, (m_first ? 1 : 2) + static_cast<std::size_t>(indent));
+        m_out.append(lead.data(), lead.size());
     }
     void close(char c, int indent) {
-        m_out += '\n';
-        m_out.append(static_cast<std::size_t>(indent), ' ');
+        const std::string_view lead = kLead.substr(1, 1 + static_cast<std::size_t>(indent));
+        m_out.append(lead.data(), lead.size());
         m_out += c;
         m_first = false;
     }
@@ -232,7 +247,7 @@ void writeObject(JsonWriter& w, const IpcObject& obj, int indent) {
 
 std::string renderJson(const Snapshot& snap) {
     std::string out;
-    out.reserve(512 + snap.objects.size() * 512);
+    out.reserve(4096 + snap.objects.size() * 768);  // a pretty-printed row takes 400-700 bytes
     JsonWriter w(out);
     Emit e{w};
     w.open('{');

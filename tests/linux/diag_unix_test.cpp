@@ -1,5 +1,6 @@
 // The unix_diag reply parser on hand-built netlink buffers, including lying length fields.
 
+#include "linux/diag_inet.h"
 #include "linux/diag_unix.h"
 
 #include <cstring>
@@ -153,4 +154,66 @@ TEST(DiagUnix, ErrorMessageBecomesAnError) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().native, 2);
     EXPECT_TRUE(parseUnixDiagBuffer({}, out).ok());
+}
+
+TEST(DiagInet, ParsesV4AndV6SocketsWithBigEndianPorts) {
+    NlBuilder b;
+    auto m = b.beginMessage(kSockDiagByFamily);
+    b.bytes().insert(b.bytes().end(), {2 /*AF_INET*/, 10 /*listen*/, 0, 0});
+    b.bytes().insert(b.bytes().end(), {0x1f, 0x90, 0x00, 0x00});  // sport 8080, dport 0
+    const std::uint8_t lo4[16] = {127, 0, 0, 1};
+    b.bytes().insert(b.bytes().end(), lo4, lo4 + 16);
+    b.bytes().insert(b.bytes().end(), 16, 0);  // dst
+    b.put32(0);  // if
+    b.put32(0);
+    b.put32(0);  // cookie
+    b.put32(0);  // expires
+    b.put32(3);  // rqueue
+    b.put32(128);  // wqueue
+    b.put32(1000);  // uid
+    b.put32(4242);  // inode
+    b.endMessage(m);
+    m = b.beginMessage(kSockDiagByFamily);
+    b.bytes().insert(b.bytes().end(), {10 /*AF_INET6*/, 7, 0, 0, 0x00, 0x8a, 0x00, 0x00});
+    std::uint8_t lo6[16] = {};
+    lo6[15] = 1;
+    b.bytes().insert(b.bytes().end(), lo6, lo6 + 16);
+    b.bytes().insert(b.bytes().end(), 16 + 12 + 20, 0);
+    b.endMessage(m);
+    m = b.beginMessage(kDone);
+    b.put32(0);
+    b.endMessage(m);
+
+    std::vector<InetEntry> out;
+    bool done = false;
+    auto r = parseInetDiagBuffer(b.bytes(), out, done);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(*r, 0u);
+    EXPECT_TRUE(done);
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(formatEndpoint(out[0].local, out[0].v6, out[0].localPort), "127.0.0.1:8080");
+    EXPECT_EQ(out[0].rxQueue, 3u);
+    EXPECT_EQ(out[0].txQueue, 128u);
+    EXPECT_EQ(out[0].uid, 1000u);
+    EXPECT_EQ(out[0].inode, 4242u);
+    EXPECT_EQ(formatEndpoint(out[1].local, out[1].v6, out[1].localPort), "[::1]:138");
+}
+
+TEST(DiagInet, ShortAndLyingMessagesAreCountedNotRead) {
+    NlBuilder b;
+    auto m = b.beginMessage(kSockDiagByFamily);
+    b.bytes().insert(b.bytes().end(), {2, 1, 0, 0});  // far shorter than inet_diag_msg
+    b.endMessage(m);
+    std::vector<InetEntry> out;
+    bool done = false;
+    auto r = parseInetDiagBuffer(b.bytes(), out, done);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(*r, 1u);
+    EXPECT_TRUE(out.empty());
+    const std::uint32_t huge = 1u << 30;
+    std::memcpy(b.bytes().data(), &huge, 4);
+    r = parseInetDiagBuffer(b.bytes(), out, done);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(*r, 1u);
+    EXPECT_FALSE(done);
 }

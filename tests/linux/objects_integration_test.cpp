@@ -303,6 +303,8 @@ TEST(Sockets, TcpListenerAndConnection) {
     ASSERT_TRUE(l.is_object()) << local;
     EXPECT_EQ(l["family"], "sockets");
     EXPECT_EQ(l["details"]["state"], "listen");
+    EXPECT_EQ(l["details"]["backlog"], 1);  // the connection waits for accept()
+    EXPECT_EQ(l["details"]["max_backlog"], 4);
     EXPECT_EQ(ints(l["pids"]), std::vector<long long>{server.pid()});
     const auto c = findObject(snap, "tcp", "127.0.0.1:" + std::to_string(cport) + " -> " + local);
     ASSERT_TRUE(c.is_object());

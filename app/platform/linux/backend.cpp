@@ -28,7 +28,7 @@ void collect(std::span<const core::Family> families, core::Snapshot& out) {
     // The kernel's socket tables do not depend on the fd walk: one thread reads them meanwhile.
     struct Tables {
         std::optional<core::Result<std::vector<lnx::UnixDiagEntry>>> unix;
-        std::optional<lnx::InetTexts> inet;
+        std::optional<lnx::InetTables> inet;
     };
     const bool live = lnx::procRoot() == "/proc";
     const bool pipes = wants(core::Family::Pipes), sockets = wants(core::Family::Sockets);
@@ -37,7 +37,7 @@ void collect(std::span<const core::Family> families, core::Snapshot& out) {
         tables = std::async(std::launch::async, [pipes, sockets, live, root = lnx::procRoot()] {
             Tables t;
             if (pipes && live) t.unix = lnx::queryUnixDiag();
-            if (sockets) t.inet = lnx::readInetTexts(root);
+            if (sockets) t.inet = lnx::readInetTables(root, live);
             return t;
         });
     // One fd walk serves every family of the snapshot: it is the expensive part. Maps are read

@@ -35,22 +35,22 @@ void collectPipes(const ProcScan& scan, core::Result<std::vector<UnixDiagEntry>>
 /// POSIX shm, System V shm, memfds and shared file mappings.
 void collectMappings(const ProcScan& scan, core::Snapshot& out);
 
-/// The text of one /proc/net file, read ahead of the collector (or not read: `read` false).
-struct NetText {
+/// One of the kernel's TCP/UDP tables (tcp, tcp6, udp, udp6), read ahead of the collector.
+struct InetTable {
     bool read = false;
-    std::optional<std::string> text;
-    int err = 0;
+    bool fromDiag = false;  ///< inet_diag answered (else /proc/net text)
+    std::vector<InetEntry> entries;
+    std::size_t bad = 0;               ///< malformed /proc/net lines skipped
+    std::optional<core::Error> error;  ///< the source failed as a whole
 };
-struct InetTexts {
-    NetText tcp, tcp6, udp, udp6;
+struct InetTables {
+    InetTable tcp, tcp6, udp, udp6;
 };
-/// Reads /proc/net/{tcp,tcp6,udp,udp6}. Each TCP file costs a walk of the kernel's whole
-/// established-connections hash table, so the backend does this while the fd walk runs.
-[[nodiscard]] InetTexts readInetTexts(const std::string& root);
-[[nodiscard]] NetText readNetFile(const std::string& root, const char* file);
+/// Reads the four tables: inet_diag on the live kernel (`live`), else /proc/net text under root.
+[[nodiscard]] InetTables readInetTables(const std::string& root, bool live);
 
-/// TCP and UDP endpoints, v4 and v6, from texts read ahead (null: read them now).
-void collectSockets(const ProcScan& scan, const InetTexts* texts, core::Snapshot& out);
+/// TCP and UDP endpoints, v4 and v6, from tables read ahead (null: read them now).
+void collectSockets(const ProcScan& scan, const InetTables* tables, core::Snapshot& out);
 
 /// X11 CLIPBOARD and PRIMARY: owners and their targets. Without a display, an error.
 void collectClipboard(const ProcScan& scan, core::Snapshot& out);
