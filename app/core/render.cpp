@@ -228,7 +228,7 @@ void writeObject(JsonWriter& w, const IpcObject& obj, int indent) {
         bool holdersDone = false;
         if (isObject) {
             for (auto it = obj.details.begin(); it != obj.details.end(); ++it) {
-                if (it.key() == "holders" && withHolders) {  // toJson replaces it in place
+                if (withHolders && it.key().size() == 7 && it.key() == "holders") {  // toJson replaces it in place
                     e.member("holders", in + 2, [&] { writeHolders(w, obj.holders, in + 2); });
                     holdersDone = true;
                     continue;

@@ -33,6 +33,9 @@ struct Options {
     std::string ipcscope = IPCSCOPE_BIN;
 };
 
+volatile sig_atomic_t g_interrupted = 0;
+void onSignal(int) { g_interrupted = 1; }
+
 void raiseFdLimit() {
     rlimit rl{};
     if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -64,6 +67,8 @@ Child spawnHolder(int index, const Options& opt, const std::string& dir) {
     c.pid = ::fork();
     if (c.pid == 0) {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive an interrupted benchmark
+        ::signal(SIGINT, SIG_DFL);
+        ::signal(SIGTERM, SIG_DFL);
         ::close(down[1]);
         ::close(up[0]);
         raiseFdLimit();
@@ -162,6 +167,13 @@ int main(int argc, char** argv) {
         return 1;
     }
 
+    // Ctrl-C or kill ends a hold or the timing early, but the FIFOs and holders are still
+    // cleaned up (the holders also die with this process: PR_SET_PDEATHSIG).
+    struct sigaction sa {};
+    sa.sa_handler = onSignal;
+    ::sigaction(SIGINT, &sa, nullptr);
+    ::sigaction(SIGTERM, &sa, nullptr);
+
     char tmpl[] = "/tmp/ipcscope-bench-XXXXXX";
     const char* d = ::mkdtemp(tmpl);
     if (!d) return 1;
@@ -194,7 +206,7 @@ int main(int argc, char** argv) {
 
         std::vector<double> tIpc, tSs, tLsof;
         const std::vector<std::string> ipc{opt.ipcscope, "list", "--json"}, ssCmd{"ss", "-xp"}, lsof{"lsof", "-U"};
-        for (int r = 0; r < opt.runs; ++r) {
+        for (int r = 0; r < opt.runs && !g_interrupted; ++r) {
             tIpc.push_back(runOnce(ipc));
             tSs.push_back(runOnce(ssCmd));
             if (r < opt.lsofRuns) tLsof.push_back(runOnce(lsof));
