@@ -22,31 +22,207 @@ bool containsNoCase(const std::string& hay, const char* needle) {
            }) != hay.end();
 }
 
-enum Column { ColKind, ColName, ColPids, ColSize, ColDetails };
+// --- cell helpers ------------------------------------------------------------------------------
+
+const nlohmann::ordered_json* field(const core::IpcObject& o, const char* key) {
+    if (!o.details.is_object()) return nullptr;
+    auto it = o.details.find(key);
+    return it == o.details.end() ? nullptr : &*it;
+}
+
+std::string text(const nlohmann::ordered_json& v) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_array()) {
+        std::string s;
+        for (const auto& x : v) s += (s.empty() ? "" : ",") + text(x);
+        return s;
+    }
+    return v.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::string get(const core::IpcObject& o, const char* key) {
+    const auto* v = field(o, key);
+    return v ? text(*v) : std::string();
+}
+
+std::string commands(const core::IpcObject& o) {
+    std::vector<std::string> seen;
+    for (const auto& h : o.holders)
+        if (!h.command.empty() && std::find(seen.begin(), seen.end(), h.command) == seen.end()) seen.push_back(h.command);
+    std::string s;
+    for (const auto& c : seen) s += (s.empty() ? "" : ", ") + c;
+    return s;
+}
+
+std::string kindCell(const core::IpcObject& o) { return std::string(core::kindName(o.kind)); }
+std::string nameCell(const core::IpcObject& o) { return o.name; }
+std::string pidsCell(const core::IpcObject& o) { return core::pidList(o.pids); }
+std::int64_t firstPid(const core::IpcObject& o) { return o.pids.empty() ? -1 : o.pids.front(); }
+std::string sizeCell(const core::IpcObject& o) { return core::humanSize(o.size); }
+std::int64_t sizeNumber(const core::IpcObject& o) { return o.size ? static_cast<std::int64_t>(*o.size) : -1; }
+std::string summaryCell(const core::IpcObject& o) { return core::detailSummary(o); }
+
+// Pipes: FIFOs and Unix sockets show their state, anonymous pipes their writer -> reader flow.
+std::string pipeState(const core::IpcObject& o) {
+    switch (o.kind) {
+    case core::Kind::UnixSocket: return get(o, "type") + " " + get(o, "state");
+    case core::Kind::Fifo: return get(o, "readers") + " readers, " + get(o, "writers") + " writers";
+    default: return {};
+    }
+}
+std::string pipePeer(const core::IpcObject& o) {
+    if (o.kind == core::Kind::AnonPipe) {
+        const auto chain = get(o, "chain");
+        return chain.empty() ? get(o, "flow") : chain;
+    }
+    if (o.kind != core::Kind::UnixSocket) return {};
+    std::string peer = get(o, "peer_name");
+    if (peer.empty() && field(o, "peer")) peer = "socket:[" + get(o, "peer") + "]";
+    if (const auto cmd = get(o, "peer_command"); !cmd.empty()) peer += (peer.empty() ? "" : " <-> ") + cmd + " (" + get(o, "peer_pids") + ")";
+    if (field(o, "accept_pending")) peer += " (not accepted yet)";
+    return peer;
+}
+std::string queues(const core::IpcObject& o) {
+    if (field(o, "backlog")) return "backlog " + get(o, "backlog") + (field(o, "max_backlog") ? "/" + get(o, "max_backlog") : "");
+    if (field(o, "recv_queue") || field(o, "send_queue")) return get(o, "recv_queue") + " / " + get(o, "send_queue");
+    return {};
+}
+
+// Mappings.
+std::string owner(const core::IpcObject& o) { return get(o, "owner"); }
+std::string modeCell(const core::IpcObject& o) {
+    const auto m = get(o, "mode");
+    return m.empty() ? get(o, "perms") : m;
+}
+std::string mappedBy(const core::IpcObject& o) {
+    if (o.kind == core::Kind::SysvShm) return "nattch " + get(o, "nattch");
+    return std::to_string(o.holders.size()) + (o.holders.size() == 1 ? " holder" : " holders");
+}
+std::string keyOrInode(const core::IpcObject& o) {
+    const auto key = get(o, "key");
+    return key.empty() ? get(o, "inode") : key + " id " + get(o, "shmid");
+}
+
+// Sockets.
+std::string protocol(const core::IpcObject& o) { return get(o, "protocol"); }
+std::string local(const core::IpcObject& o) { return get(o, "local"); }
+std::string remote(const core::IpcObject& o) { return o.name.find(" -> ") == std::string::npos ? std::string() : get(o, "remote"); }
+std::string state(const core::IpcObject& o) { return get(o, "state"); }
+std::string service(const core::IpcObject& o) { return get(o, "netbios"); }
+
+// Clipboard.
+std::string selection(const core::IpcObject& o) { return get(o, "selection"); }
+std::string target(const core::IpcObject& o) { return get(o, "target"); }
+std::string clipType(const core::IpcObject& o) {
+    const auto err = get(o, "size_error");
+    return err.empty() ? get(o, "type") + (field(o, "incr") ? " (INCR, at least)" : "") : err;
+}
+std::string clipOwner(const core::IpcObject& o) {
+    if (!o.holders.empty()) return o.holders.front().command + " (" + std::to_string(o.holders.front().pid) + ")";
+    const auto cls = get(o, "owner_class");
+    return cls.empty() ? std::string("?") : cls;
+}
+std::string window(const core::IpcObject& o) { return get(o, "owner_window"); }
+
+const std::vector<Column> kPipes{
+    {"Kind", kindCell},
+    {"Name", nameCell, nullptr, true},
+    {"State", pipeState},
+    {"Flow / peer", pipePeer, nullptr, true},
+    {"Queues", queues},
+    {"PIDs", pidsCell, firstPid},
+    {"Commands", commands, nullptr, true},
+};
+const std::vector<Column> kMappings{
+    {"Kind", kindCell},
+    {"Name", nameCell, nullptr, true},
+    {"Size", sizeCell, sizeNumber},
+    {"Owner", owner},
+    {"Mode", modeCell},
+    {"Key / inode", keyOrInode},
+    {"Mapped by", mappedBy},
+    {"PIDs", pidsCell, firstPid},
+    {"Commands", commands, nullptr, true},
+};
+const std::vector<Column> kSockets{
+    {"Protocol", protocol},
+    {"Local", local, nullptr, true},
+    {"Remote", remote, nullptr, true},
+    {"State", state},
+    {"Queues", queues},
+    {"Service", service},
+    {"PIDs", pidsCell, firstPid},
+    {"Commands", commands, nullptr, true},
+};
+const std::vector<Column> kClipboard{
+    {"Selection", selection},
+    {"Target", target, nullptr, true},
+    {"Size", sizeCell, sizeNumber},
+    {"Type", clipType},
+    {"Owner", clipOwner},
+    {"Window", window},
+};
+const std::vector<Column> kGeneric{
+    {"Kind", kindCell},
+    {"Name", nameCell, nullptr, true},
+    {"PIDs", pidsCell, firstPid},
+    {"Size", sizeCell, sizeNumber},
+    {"Details", summaryCell, nullptr, true},
+};
 
 }  // namespace
+
+const std::vector<Column>& columnsFor(core::Family family) {
+    switch (family) {
+    case core::Family::Pipes: return kPipes;
+    case core::Family::Mappings: return kMappings;
+    case core::Family::Sockets: return kSockets;
+    case core::Family::Clipboard: return kClipboard;
+    default: return kGeneric;
+    }
+}
+
+std::vector<std::pair<std::string, std::string>> detailFields(const core::IpcObject& obj) {
+    std::vector<std::pair<std::string, std::string>> out{
+        {"family", std::string(core::familyName(obj.family()))},
+        {"kind", std::string(core::kindName(obj.kind))},
+        {"name", obj.name},
+        {"size", obj.size ? std::to_string(*obj.size) + " (" + core::humanSize(obj.size) + ")" : std::string("-")},
+        {"pids", core::pidList(obj.pids, obj.pids.size())},
+    };
+    if (obj.details.is_object())
+        for (auto it = obj.details.begin(); it != obj.details.end(); ++it)
+            if (it.key() != "holders") out.emplace_back(it.key(), text(it.value()));
+    if (obj.error) out.emplace_back("error", *obj.error);
+    return out;
+}
 
 std::string rowKey(const core::IpcObject& obj) {
     std::string key(core::kindName(obj.kind));
     key += '\x1f';
     key += obj.name;
-    if (obj.details.is_object() && obj.details.contains("inode")) key += '\x1f' + obj.details["inode"].dump();
+    if (obj.details.is_object())
+        if (auto it = obj.details.find("inode"); it != obj.details.end()) key += '\x1f' + it->dump();
     return key;
 }
 
 void ObjectsView::onSnapshot(const core::Snapshot& snap) {
     const auto now = std::chrono::steady_clock::now();
-    std::set<std::string> current;
+    std::unordered_map<std::string, Ghost> current;
+    current.reserve(snap.objects.size());
     for (const auto& o : snap.objects) {
         auto key = rowKey(o);
         if (m_haveBaseline && !m_previous.count(key)) m_firstSeen[key] = now;
         m_gone.erase(key);
-        current.insert(std::move(key));
+        current.emplace(std::move(key), Ghost{o.family(), std::string(core::kindName(o.kind)), o.name, core::pidList(o.pids), {}});
     }
+    // Rows of the previous snapshot that are not in this one fade out for a while.
     if (m_haveBaseline)
-        for (const auto& key : m_previous)
-            if (!current.count(key)) m_gone[key] = Gone{{}, now};
-    // Remember the removed rows' content from the previous snapshot for the fade-out.
+        for (auto& [key, ghost] : m_previous)
+            if (!current.count(key)) {
+                ghost.since = now;
+                m_gone[key] = std::move(ghost);
+            }
     m_previous = std::move(current);
     m_haveBaseline = true;
     std::erase_if(m_firstSeen, [&](const auto& kv) { return now - kv.second > kNewHighlight; });
@@ -54,113 +230,126 @@ void ObjectsView::onSnapshot(const core::Snapshot& snap) {
 }
 
 void ObjectsView::draw(const core::Snapshot& snap, core::Family family) {
+    const auto& columns = columnsFor(family);
     ImGui::SetNextItemWidth(320);
     ImGui::InputTextWithHint("##filter", "filter: name, kind, command or pid", m_filter, sizeof m_filter);
 
-    std::vector<const core::IpcObject*> rows;
-    std::size_t total = 0;
-    for (const auto& o : snap.objects) {
-        if (o.family() != family) continue;
-        ++total;
-        bool keep = containsNoCase(o.name, m_filter) || containsNoCase(std::string(core::kindName(o.kind)), m_filter);
-        for (const auto& h : o.holders)
-            keep = keep || containsNoCase(h.command, m_filter) || containsNoCase(std::to_string(h.pid), m_filter);
-        if (keep) rows.push_back(&o);
+    // Filter only when the snapshot, family or filter changed: a snapshot can hold tens of
+    // thousands of rows, and this runs every frame.
+    const bool refilter = m_rowsOf != &snap || m_rowsTakenAt != snap.takenAt || m_rowsFamily != family || m_rowsFilter != m_filter;
+    if (refilter) {
+        m_rows.clear();
+        m_total = 0;
+        for (const auto& o : snap.objects) {
+            if (o.family() != family) continue;
+            ++m_total;
+            bool keep = containsNoCase(o.name, m_filter) || containsNoCase(std::string(core::kindName(o.kind)), m_filter);
+            for (const auto& h : o.holders)
+                keep = keep || containsNoCase(h.command, m_filter) || containsNoCase(std::to_string(h.pid), m_filter);
+            if (keep) m_rows.push_back(&o);
+        }
+        m_rowsOf = &snap;
+        m_rowsTakenAt = snap.takenAt;
+        m_rowsFamily = family;
+        m_rowsFilter = m_filter;
     }
+    std::size_t gone = 0;
+    for (const auto& [key, ghost] : m_gone) gone += ghost.family == family;
     ImGui::SameLine();
-    ImGui::Text("%zu of %zu rows", rows.size(), total);
-    if (!m_gone.empty()) {
-        ImGui::SameLine();
-        ImGui::TextDisabled("(%zu removed)", m_gone.size());
-    }
-    m_shownRows = rows.size();
+    if (gone > 0) ImGui::Text("%zu of %zu rows (%zu removed)", m_rows.size(), m_total, gone);
+    else ImGui::Text("%zu of %zu rows", m_rows.size(), m_total);
 
-    const float detailHeight = m_selected.empty() ? 0.0f : 180.0f;
+    const float detailHeight = m_selected.empty() ? 0.0f : 220.0f;
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders |
-                                  ImGuiTableFlags_Resizable | ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX |
-                                  ImGuiTableFlags_SizingFixedFit;
-    const ImVec2 size(0, -detailHeight);
-    if (ImGui::BeginTable("objects", 5, flags, size)) {
+                                  ImGuiTableFlags_Resizable | ImGuiTableFlags_ScrollY |
+                                  ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Hideable;
+    const std::string tableId = "objects-" + std::string(core::familyName(family));
+    if (ImGui::BeginTable(tableId.c_str(), static_cast<int>(columns.size()), flags, ImVec2(0, -detailHeight))) {
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn("Kind", ImGuiTableColumnFlags_DefaultSort, 0, ColKind);
-        ImGui::TableSetupColumn("Name", ImGuiTableColumnFlags_WidthStretch, 0, ColName);
-        ImGui::TableSetupColumn("PIDs", 0, 0, ColPids);
-        ImGui::TableSetupColumn("Size", ImGuiTableColumnFlags_PreferSortDescending, 0, ColSize);
-        ImGui::TableSetupColumn("Details", ImGuiTableColumnFlags_WidthStretch, 0, ColDetails);
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            ImGuiTableColumnFlags cf = columns[c].stretch ? ImGuiTableColumnFlags_WidthStretch : 0;
+            if (c == 0) cf |= ImGuiTableColumnFlags_DefaultSort;
+            if (columns[c].number) cf |= ImGuiTableColumnFlags_PreferSortDescending;
+            ImGui::TableSetupColumn(columns[c].header, cf, 0, static_cast<ImGuiID>(c));
+        }
         ImGui::TableHeadersRow();
 
+        int sortColumn = -1;
+        bool ascending = true;
         if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsCount > 0) {
-            const auto& s = specs->Specs[0];
-            const bool asc = s.SortDirection == ImGuiSortDirection_Ascending;
-            std::stable_sort(rows.begin(), rows.end(), [&](const core::IpcObject* a, const core::IpcObject* b) {
-                int c = 0;
-                switch (s.ColumnUserID) {
-                case ColKind: c = core::kindName(a->kind).compare(core::kindName(b->kind)); break;
-                case ColName: c = a->name.compare(b->name); break;
-                case ColPids: {
-                    auto pa = a->pids.empty() ? -1 : a->pids.front(), pb = b->pids.empty() ? -1 : b->pids.front();
-                    c = pa < pb ? -1 : pa > pb;
-                    break;
-                }
-                case ColSize: {
-                    auto sa = a->size.value_or(0), sb = b->size.value_or(0);
-                    c = sa < sb ? -1 : sa > sb;
-                    break;
-                }
-                default: c = core::detailSummary(*a).compare(core::detailSummary(*b)); break;
-                }
-                return asc ? c < 0 : c > 0;
-            });
+            sortColumn = static_cast<int>(specs->Specs[0].ColumnUserID);
+            ascending = specs->Specs[0].SortDirection == ImGuiSortDirection_Ascending;
         }
+        if ((refilter || m_rowsSortColumn != sortColumn || m_rowsSortAscending != ascending) && sortColumn >= 0 &&
+            static_cast<std::size_t>(sortColumn) < columns.size()) {
+            const Column& col = columns[static_cast<std::size_t>(sortColumn)];
+            if (col.number) {
+                std::stable_sort(m_rows.begin(), m_rows.end(), [&](const core::IpcObject* a, const core::IpcObject* b) {
+                    const auto x = col.number(*a), y = col.number(*b);
+                    return ascending ? x < y : x > y;
+                });
+            } else {
+                std::vector<std::pair<std::string, const core::IpcObject*>> keyed;
+                keyed.reserve(m_rows.size());
+                for (const auto* o : m_rows) keyed.emplace_back(col.text(*o), o);
+                std::stable_sort(keyed.begin(), keyed.end(),
+                                 [&](const auto& a, const auto& b) { return ascending ? a.first < b.first : a.first > b.first; });
+                for (std::size_t i = 0; i < keyed.size(); ++i) m_rows[i] = keyed[i].second;
+            }
+        }
+        m_rowsSortColumn = sortColumn;
+        m_rowsSortAscending = ascending;
+        m_shownRows = m_rows.size();
 
         const auto now = std::chrono::steady_clock::now();
         ImGuiListClipper clipper;
-        clipper.Begin(static_cast<int>(rows.size()));
+        clipper.Begin(static_cast<int>(m_rows.size()));
         while (clipper.Step()) {
             for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-                const core::IpcObject& o = *rows[static_cast<std::size_t>(i)];
+                const core::IpcObject& o = *m_rows[static_cast<std::size_t>(i)];
                 const std::string key = rowKey(o);
                 ImGui::TableNextRow();
                 if (auto it = m_firstSeen.find(key); it != m_firstSeen.end()) {
-                    const float t = std::chrono::duration<float>(now - it->second).count() / 5.0f;
+                    const float t = std::chrono::duration<float>(now - it->second).count() /
+                                    std::chrono::duration<float>(kNewHighlight).count();
                     ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1,
                                            ImGui::GetColorU32(ImVec4(0.1f, 0.6f, 0.2f, 0.6f * (1.0f - std::min(t, 1.0f)))));
                 }
-                ImGui::TableSetColumnIndex(ColKind);
-                ImGui::PushID(i);
-                if (ImGui::Selectable(std::string(core::kindName(o.kind)).c_str(), m_selected == key,
-                                      ImGuiSelectableFlags_SpanAllColumns))
-                    m_selected = m_selected == key ? std::string() : key;
-                ImGui::PopID();
-                ImGui::TableSetColumnIndex(ColName);
-                ImGui::TextUnformatted(o.name.c_str());
-                ImGui::TableSetColumnIndex(ColPids);
-                ImGui::TextUnformatted(core::pidList(o.pids).c_str());
-                ImGui::TableSetColumnIndex(ColSize);
-                ImGui::TextUnformatted(core::humanSize(o.size).c_str());
-                ImGui::TableSetColumnIndex(ColDetails);
-                const std::string summary = core::detailSummary(o);
-                ImGui::TextUnformatted(summary.c_str());
+                for (std::size_t c = 0; c < columns.size(); ++c) {
+                    if (!ImGui::TableSetColumnIndex(static_cast<int>(c))) continue;
+                    const std::string cell = columns[c].text(o);
+                    if (c == 0) {
+                        ImGui::PushID(i);
+                        if (ImGui::Selectable(cell.empty() ? "-" : cell.c_str(), m_selected == key,
+                                              ImGuiSelectableFlags_SpanAllColumns))
+                            m_selected = m_selected == key ? std::string() : key;
+                        ImGui::PopID();
+                    } else {
+                        ImGui::TextUnformatted(cell.c_str());
+                    }
+                }
             }
         }
-        // Rows removed since the last snapshot fade out at the bottom.
-        for (const auto& [key, gone] : m_gone) {
-            const float t = std::chrono::duration<float>(now - gone.since).count() / 4.0f;
+        // Rows removed since the last snapshot stay at the bottom for a while, fading out.
+        for (const auto& [key, ghost] : m_gone) {
+            if (ghost.family != family) continue;
+            const float t = std::chrono::duration<float>(now - ghost.since).count() /
+                            std::chrono::duration<float>(kGoneFade).count();
             ImGui::TableNextRow();
-            ImGui::TableSetColumnIndex(ColKind);
-            ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.8f, 0.3f, 0.3f, 1.0f - std::min(t, 1.0f)));
-            auto sep = key.find('\x1f');
-            ImGui::TextUnformatted(key.substr(0, sep).c_str());
-            ImGui::TableSetColumnIndex(ColName);
-            auto rest = key.substr(sep + 1);
-            ImGui::TextUnformatted(rest.substr(0, rest.find('\x1f')).c_str());
-            ImGui::TableSetColumnIndex(ColDetails);
-            ImGui::TextUnformatted("(gone)");
+            ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.35f, 0.35f, 1.0f - std::min(t, 1.0f)));
+            for (std::size_t c = 0; c < columns.size(); ++c) {
+                if (!ImGui::TableSetColumnIndex(static_cast<int>(c))) continue;
+                const std::string_view header = columns[c].header;
+                if (c == 0) ImGui::TextUnformatted(header == "Kind" ? ghost.kind.c_str() : "(gone)");
+                else if (columns[c].stretch && (header == "Name" || header == "Local" || header == "Target"))
+                    ImGui::TextUnformatted(ghost.name.c_str());
+                else if (header == "PIDs") ImGui::TextUnformatted(ghost.pids.c_str());
+                else if (c + 1 == columns.size()) ImGui::TextUnformatted("(gone)");
+            }
             ImGui::PopStyleColor();
         }
         ImGui::EndTable();
     }
-
     if (!m_selected.empty()) {
         auto it = std::find_if(snap.objects.begin(), snap.objects.end(),
                                [&](const core::IpcObject& o) { return rowKey(o) == m_selected; });
@@ -174,27 +363,43 @@ void ObjectsView::drawDetails(const core::IpcObject& obj) {
         ImGui::EndChild();
         return;
     }
-    const std::string json = core::toJson(obj).dump(2);
     ImGui::Text("%s  %s", std::string(core::kindName(obj.kind)).c_str(), obj.name.c_str());
     ImGui::SameLine();
-    if (ImGui::SmallButton("Copy as JSON")) SDL_SetClipboardText(json.c_str());
-    if (ImGui::BeginTable("holders", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
-        ImGui::TableSetupColumn("PID");
-        ImGui::TableSetupColumn("Command");
-        ImGui::TableSetupColumn("How");
-        ImGui::TableHeadersRow();
-        for (const auto& h : obj.holders) {
-            ImGui::TableNextRow();
-            ImGui::TableSetColumnIndex(0);
-            ImGui::Text("%lld", static_cast<long long>(h.pid));
-            ImGui::TableSetColumnIndex(1);
-            ImGui::TextUnformatted(h.command.c_str());
-            ImGui::TableSetColumnIndex(2);
-            ImGui::TextUnformatted(h.how.c_str());
+    if (ImGui::SmallButton("Copy as JSON")) SDL_SetClipboardText(core::toJson(obj).dump(2).c_str());
+    // Every field on the left, the holders on the right.
+    if (ImGui::BeginTable("detail-layout", 2, ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV)) {
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        if (ImGui::BeginTable("fields", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+            for (const auto& [label, value] : detailFields(obj)) {
+                ImGui::TableNextRow();
+                ImGui::TableSetColumnIndex(0);
+                ImGui::TextDisabled("%s", label.c_str());
+                ImGui::TableSetColumnIndex(1);
+                ImGui::TextWrapped("%s", value.c_str());
+            }
+            ImGui::EndTable();
+        }
+        ImGui::TableSetColumnIndex(1);
+        ImGui::Text("%zu holders", obj.holders.size());
+        if (ImGui::BeginTable("holders", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
+            ImGui::TableSetupColumn("PID");
+            ImGui::TableSetupColumn("Command");
+            ImGui::TableSetupColumn("How");
+            ImGui::TableHeadersRow();
+            for (const auto& h : obj.holders) {
+                ImGui::TableNextRow();
+                ImGui::TableSetColumnIndex(0);
+                ImGui::Text("%lld", static_cast<long long>(h.pid));
+                ImGui::TableSetColumnIndex(1);
+                ImGui::TextUnformatted(h.command.c_str());
+                ImGui::TableSetColumnIndex(2);
+                ImGui::TextUnformatted(h.how.c_str());
+            }
+            ImGui::EndTable();
         }
         ImGui::EndTable();
     }
-    ImGui::TextUnformatted(json.c_str());
     ImGui::EndChild();
 }
 

@@ -6,25 +6,54 @@
 #include <spdlog/sinks/ringbuffer_sink.h>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace ipcscope::gui {
 
+/// One column of a family's table: its header, how a row shows in it, and how it sorts.
+struct Column {
+    const char* header;
+    std::string (*text)(const core::IpcObject&);
+    /// Numeric sort key (size, first pid); null sorts by the text.
+    std::int64_t (*number)(const core::IpcObject&) = nullptr;
+    bool stretch = false;
+};
+
+/// The columns of a family's tab: pipes show state, flow and peers; mappings size, owner and
+/// mappers; sockets endpoints and state; the clipboard selection, target and owner. Families
+/// without their own set get kind, name, pids, size and a detail summary.
+[[nodiscard]] const std::vector<Column>& columnsFor(core::Family family);
+
+/// Every field of a row as (label, text) pairs, for the detail pane: kind, name, size, pids,
+/// each detail (structured values as compact JSON; holders are shown as their own table).
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> detailFields(const core::IpcObject& obj);
+
 /// The table of one family with filter, sorting, row count, and a detail pane for the
-/// selected row. Rows new since the previous snapshot are highlighted for a few seconds.
+/// selected row. Rows new since the previous snapshot are highlighted for a few seconds;
+/// rows that went away stay for a few seconds, fading out.
 class ObjectsView {
 public:
     void draw(const core::Snapshot& snap, core::Family family);
     /// Called when a new snapshot arrives; tracks which rows are new and which went away.
     void onSnapshot(const core::Snapshot& snap);
     [[nodiscard]] std::size_t shownRows() const { return m_shownRows; }
+    /// Rows of the last snapshot that were not in the one before (for the highlight).
+    [[nodiscard]] std::size_t newRows() const { return m_firstSeen.size(); }
+    /// Rows that went away and are still fading out.
+    [[nodiscard]] std::size_t goneRows() const { return m_gone.size(); }
 
 private:
-    struct Gone {
-        core::IpcObject object;
+    // What is left of a row after it went away: enough to show it fading out.
+    struct Ghost {
+        core::Family family{};
+        std::string kind;
+        std::string name;
+        std::string pids;
         std::chrono::steady_clock::time_point since;
     };
     void drawDetails(const core::IpcObject& obj);
@@ -32,10 +61,20 @@ private:
     char m_filter[256] = {};
     std::string m_selected;  // key of the selected row
     std::unordered_map<std::string, std::chrono::steady_clock::time_point> m_firstSeen;
-    std::unordered_map<std::string, Gone> m_gone;
-    std::set<std::string> m_previous;
+    std::unordered_map<std::string, Ghost> m_gone;
+    std::unordered_map<std::string, Ghost> m_previous;
     bool m_haveBaseline = false;
     std::size_t m_shownRows = 0;
+
+    // The filtered, sorted rows are kept until the snapshot, family, filter or sort changes.
+    std::vector<const core::IpcObject*> m_rows;
+    std::size_t m_total = 0;
+    const core::Snapshot* m_rowsOf = nullptr;
+    std::chrono::system_clock::time_point m_rowsTakenAt{};
+    core::Family m_rowsFamily{};
+    std::string m_rowsFilter;
+    int m_rowsSortColumn = -1;
+    bool m_rowsSortAscending = true;
 };
 
 /// The log pane: the last lines spdlog wrote, newest at the bottom.
