@@ -96,7 +96,12 @@ Child spawnHolder(int index, const Options& opt, const std::string& dir) {
     return c;
 }
 
-double runOnce(const std::vector<std::string>& argv) {
+struct Timing {
+    double wallMs = -1;
+    double cpuMs = -1;  ///< user + system time of the command
+};
+
+Timing runOnce(const std::vector<std::string>& argv) {
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -106,13 +111,18 @@ double runOnce(const std::vector<std::string>& argv) {
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
     const auto start = std::chrono::steady_clock::now();
     pid_t pid;
-    if (posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) return -1;
+    Timing t;
+    if (posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) return t;
     int status = 0;
-    ::waitpid(pid, &status, 0);
+    rusage ru{};
+    ::wait4(pid, &status, 0, &ru);
     const auto end = std::chrono::steady_clock::now();
     posix_spawn_file_actions_destroy(&fa);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return -1;
-    return std::chrono::duration<double, std::milli>(end - start).count();
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return t;
+    t.wallMs = std::chrono::duration<double, std::milli>(end - start).count();
+    auto ms = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) * 1000.0 + static_cast<double>(tv.tv_usec) / 1000.0; };
+    t.cpuMs = ms(ru.ru_utime) + ms(ru.ru_stime);
+    return t;
 }
 
 double median(std::vector<double> v) {
@@ -204,20 +214,34 @@ int main(int argc, char** argv) {
         std::printf("ipcscope saw %zu unix-socket rows and %zu fifo rows; ss -xp printed %zu lines\n",
                     countOf(json, "\"kind\": \"unix-socket\""), countOf(json, "\"kind\": \"fifo\""), countOf(ss, "\n"));
 
-        std::vector<double> tIpc, tSs, tLsof;
+        std::vector<Timing> tIpc, tSs, tLsof;
         const std::vector<std::string> ipc{opt.ipcscope, "list", "--json"}, ssCmd{"ss", "-xp"}, lsof{"lsof", "-U"};
         for (int r = 0; r < opt.runs && !g_interrupted; ++r) {
             tIpc.push_back(runOnce(ipc));
             tSs.push_back(runOnce(ssCmd));
             if (r < opt.lsofRuns) tLsof.push_back(runOnce(lsof));
         }
-        const bool failed = std::count(tIpc.begin(), tIpc.end(), -1.0) || std::count(tSs.begin(), tSs.end(), -1.0);
-        const double mi = median(tIpc), ms = median(tSs);
-        std::printf("runs: %d (lsof: %zu), median wall time\n", opt.runs, tLsof.size());
-        std::printf("  ipcscope list --json  %8.1f ms\n", mi);
-        std::printf("  ss -xp                %8.1f ms\n", ms);
-        if (!tLsof.empty()) std::printf("  lsof -U               %8.1f ms\n", median(tLsof));
-        std::printf("ratio ipcscope / ss: %.2f\n", ms > 0 ? mi / ms : 0.0);
+        auto failedRun = [](const std::vector<Timing>& v) {
+            return std::any_of(v.begin(), v.end(), [](const Timing& t) { return t.wallMs < 0; });
+        };
+        auto med = [](const std::vector<Timing>& v, bool cpu) {
+            std::vector<double> x;
+            for (const auto& t : v) x.push_back(cpu ? t.cpuMs : t.wallMs);
+            return median(x);
+        };
+        const bool failed = failedRun(tIpc) || failedRun(tSs);
+        std::printf("runs: %zu (lsof: %zu), medians            wall       cpu (user+sys)\n", tIpc.size(), tLsof.size());
+        std::printf("  ipcscope list --json  %8.1f ms  %8.1f ms\n", med(tIpc, false), med(tIpc, true));
+        std::printf("  ss -xp                %8.1f ms  %8.1f ms\n", med(tSs, false), med(tSs, true));
+        if (!tLsof.empty()) std::printf("  lsof -U               %8.1f ms  %8.1f ms\n", med(tLsof, false), med(tLsof, true));
+        const double ws = med(tSs, false), cs = med(tSs, true);
+        std::printf("ratio ipcscope / ss: wall %.2f, cpu %.2f\n", ws > 0 ? med(tIpc, false) / ws : 0.0,
+                    cs > 0 ? med(tIpc, true) / cs : 0.0);
+        if (std::FILE* f = std::fopen("/proc/loadavg", "r")) {
+            char buf[128] = {};
+            if (std::fgets(buf, sizeof buf, f)) std::printf("load average at the end: %s", buf);
+            std::fclose(f);
+        }
         if (failed) {
             std::fprintf(stderr, "a timed command failed\n");
             rc = 1;
