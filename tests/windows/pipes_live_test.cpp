@@ -113,6 +113,30 @@ TEST(WinPipesLive, HelperMailslotIsReportedWithPidAndMessageInfo) {
     EXPECT_TRUE(findObject(snap, "named-pipe", name).is_null());
 }
 
+TEST(WinPipesLive, DeepLookConnectsAndReportsTheServer) {
+    const std::string name = uniqueName();
+    HelperProcess helper({"pipes", name});
+    ASSERT_TRUE(helper.ready()) << helper.output();
+    std::string err;
+    const json plain = listJson({"pipes"}, &err);
+    const json p0 = findObject(plain, "named-pipe", name);
+    ASSERT_TRUE(p0.is_object()) << err;
+    EXPECT_FALSE(p0["details"].contains("deep"));  // never connects unless asked
+
+    const json snap = listJson({"named-pipe", "--deep", "--filter", name}, &err);
+    const json pipe = findObject(snap, "named-pipe", name);
+    ASSERT_TRUE(pipe.is_object()) << err;
+    EXPECT_EQ(snap["objects"].size(), 1u);
+    const json& deep = pipe["details"]["deep"];
+    ASSERT_TRUE(deep.is_object()) << pipe.dump(1);
+    EXPECT_FALSE(deep.contains("error")) << deep.dump();
+    EXPECT_EQ(deep["server_pid"], helper.pid());
+    EXPECT_EQ(deep["mode"], "byte");
+    EXPECT_EQ(deep["in_buffer"], 4096);
+    EXPECT_EQ(deep["out_buffer"], 4096);
+    EXPECT_TRUE(deep.contains("sddl"));  // null under Wine, which keeps no descriptor on pipes
+}
+
 TEST(WinPipesLive, ObjectsVanishWithTheirHolder) {
     const std::string name = uniqueName();
     {
