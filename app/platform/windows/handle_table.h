@@ -143,6 +143,8 @@ public:
 
     /// Every named File handle of other processes (pipes, mailslots, files, devices). Handles
     /// of processes that cannot be opened are skipped and the process counted as denied.
+    /// Unnamed File handles (sockets, anonymous pipes) are not kept: walk handleTable() with
+    /// typeIndex("File") and duplicate() for those.
     [[nodiscard]] const std::vector<NamedHandle>& namedFileHandles();
 
     /// The opened process for an entry's pid (PROCESS_DUP_HANDLE), or null if denied or gone.
