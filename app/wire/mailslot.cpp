@@ -101,7 +101,7 @@ std::vector<std::uint8_t> encodeMailslotWrite(const MailslotWrite& m) {
     w.u32le(m.timeout);  // timeout
     w.u16le(0);          // reserved
     w.u16le(0);          // parameter count
-    w.u16le(dataOffset); // parameter offset (no parameters: points at the data)
+    w.u16le(0);          // parameter offset (no parameters)
     w.u16le(dataLen);    // data count
     w.u16le(dataOffset); // data offset from the start of the SMB header
     w.u8(3);             // setup count
