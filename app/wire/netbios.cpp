@@ -133,6 +133,8 @@ Decoded<NetbiosName> decodeName(std::span<const std::uint8_t> bytes, std::size_t
         }
         if (l > 63) return fail(DecodeErrc::BadScope, offset, "scope label of " + std::to_string(l) + " bytes");
         if (bytes.size() - offset - 1 < l) return fail(DecodeErrc::Truncated, offset, "scope label past the end");
+        for (std::size_t i = 0; i < l; ++i)
+            if (bytes[offset + 1 + i] == '.') return fail(DecodeErrc::BadScope, offset + 1 + i, "dot inside a scope label");
         if (!n.scope.empty()) n.scope.push_back('.');
         n.scope.append(reinterpret_cast<const char*>(bytes.data() + offset + 1), l);
         offset += 1 + l;

@@ -79,6 +79,11 @@ TEST(NetbiosName, DecodeRejectsEachMalformation) {
     b.resize(b.size() + 70, 'x');
     check(b, DecodeErrc::BadScope);
     b = good;
+    b.back() = 3;  // a label holding a dot cannot be written as a dotted scope
+    for (char c : std::string("a.b")) b.push_back(static_cast<std::uint8_t>(c));
+    b.push_back(0);
+    check(b, DecodeErrc::BadScope);
+    b = good;
     b.back() = 5;  // label runs past the end
     b.push_back('a');
     check(b, DecodeErrc::Truncated);
