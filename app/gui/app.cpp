@@ -2,6 +2,7 @@
 // snapshot the sampler published; it never enumerates objects itself.
 
 #include "gui/gui.h"
+#include "gui/mailslots_view.h"
 #include "gui/views.h"
 
 #include "core/collect.h"
@@ -114,6 +115,7 @@ int run(const Options& options) {
 
     core::Sampler sampler(core::Selection{}, std::chrono::milliseconds(options.intervalMs));
     ObjectsView objects;
+    MailslotsView mailslots;
     LogView log(ring);
     const auto here = platform::current();
     core::Family wanted = core::parseFamily(options.tab).value_or(core::Family::Pipes);
@@ -171,12 +173,14 @@ int run(const Options& options) {
         ImGui::BeginChild("main", ImVec2(0, -(logHeight + statusHeight)));
         if (ImGui::BeginTabBar("families")) {
             for (core::Family f : core::kAllFamilies) {
-                const bool supported = core::familySupported(f, here);
+                // The mailslot LAN monitor and broadcast form work everywhere, local mailslots only on Windows.
+                const bool supported = core::familySupported(f, here) || f == core::Family::Mailslots;
                 ImGui::BeginDisabled(!supported);
                 ImGuiTabItemFlags tf = (selectWanted && f == wanted) ? ImGuiTabItemFlags_SetSelected : 0;
                 const std::string label = std::string(core::familyName(f));
                 if (ImGui::BeginTabItem(label.c_str(), nullptr, tf)) {
-                    if (!snap) ImGui::TextDisabled("taking the first snapshot...");
+                    if (f == core::Family::Mailslots) mailslots.draw(snap.get(), objects);
+                    else if (!snap) ImGui::TextDisabled("taking the first snapshot...");
                     else objects.draw(*snap, f);
                     ImGui::EndTabItem();
                 }
