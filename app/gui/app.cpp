@@ -113,7 +113,10 @@ int run(const Options& options) {
     ImGui_ImplSDL2_InitForSDLRenderer(window);
     ImGui_ImplSDLRenderer_Init(renderer);
 
-    core::Sampler sampler(core::Selection{}, std::chrono::milliseconds(options.intervalMs));
+    core::Selection everythingHere;  // greyed-out tabs are not sampled
+    for (core::Family f : core::kAllFamilies)
+        if (core::familySupported(f, platform::current())) everythingHere.families.push_back(f);
+    core::Sampler sampler(everythingHere, std::chrono::milliseconds(options.intervalMs));
     ObjectsView objects;
     MailslotsView mailslots;
     LogView log(ring);
