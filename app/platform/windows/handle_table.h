@@ -66,7 +66,7 @@ public:
     /// Size of the worker's buffer: the most one query can return.
     static constexpr ULONG kBufferSize = 64 * 1024;
 
-    explicit QueryWorker(std::chrono::milliseconds timeout = std::chrono::milliseconds(500));
+    explicit QueryWorker(std::chrono::milliseconds timeout = std::chrono::milliseconds(200));
     ~QueryWorker();
     QueryWorker(const QueryWorker&) = delete;
     QueryWorker& operator=(const QueryWorker&) = delete;
@@ -182,7 +182,7 @@ private:
     std::map<std::uint32_t, UniqueHandle> m_processes;  ///< null handle: denied or gone
     std::optional<std::map<std::uint32_t, std::string>> m_names;
     std::uint32_t m_denied = 0;
-    std::uint32_t m_nameFailures = 0;
+    std::uint32_t m_skippedStuck = 0;  ///< handles that timed out in an earlier snapshot
     std::uint32_t m_self = 0;
 };
 
