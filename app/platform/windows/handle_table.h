@@ -10,6 +10,7 @@
 #include "core/model.h"
 #include "windows/nt.h"
 #include "windows/nt_parse.h"
+#include "windows/pipe_rows.h"
 
 #include <chrono>
 #include <cstdint>
@@ -91,30 +92,8 @@ private:
 /// NtQueryObject(ObjectNameInformation) on the worker: the object's NT name ("" if unnamed).
 [[nodiscard]] core::Result<std::u16string> queryObjectName(QueryWorker& worker, HANDLE h);
 
-/// The fields of FILE_PIPE_LOCAL_INFORMATION the collectors use.
-struct PipeLocalInfo {
-    std::uint32_t type = 0;           ///< 0 byte stream, 1 message
-    std::uint32_t configuration = 0;  ///< 0 inbound, 1 outbound, 2 full duplex
-    std::uint32_t maxInstances = 0;   ///< 0xFFFFFFFF: unlimited
-    std::uint32_t curInstances = 0;
-    std::uint32_t inboundQuota = 0;
-    std::uint32_t readDataAvailable = 0;
-    std::uint32_t outboundQuota = 0;
-    std::uint32_t writeQuotaAvailable = 0;
-    std::uint32_t state = 0;  ///< 1 disconnected, 2 listening, 3 connected, 4 closing
-    std::uint32_t end = 0;    ///< 0 client, 1 server
-};
-
 /// NtQueryInformationFile(FilePipeLocalInformation) on the worker.
 [[nodiscard]] core::Result<PipeLocalInfo> queryPipeLocal(QueryWorker& worker, HANDLE h);
-
-/// What GetMailslotInfo returns; only the server (reading) end answers.
-struct MailslotInfo {
-    std::uint32_t maxMessageSize = 0;
-    std::optional<std::uint32_t> nextSize;  ///< none when no message is waiting
-    std::uint32_t messageCount = 0;
-    std::uint32_t readTimeoutMs = 0;  ///< MAILSLOT_WAIT_FOREVER: a read waits forever
-};
 
 /// GetMailslotInfo on the worker.
 [[nodiscard]] core::Result<MailslotInfo> queryMailslot(QueryWorker& worker, HANDLE h);
