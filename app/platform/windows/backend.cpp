@@ -32,8 +32,12 @@ bool isElevated() {
 }
 
 void collect(std::span<const core::Family> families, core::Snapshot& out) {
+    // Shared by the collectors: the handle table is read once, and only if one needs it.
+    win::Context ctx;
     for (core::Family family : families) {
         switch (family) {
+        case core::Family::Pipes: win::collectPipes(ctx, out); break;
+        case core::Family::Mailslots: win::collectMailslots(ctx, out); break;
         default:
             out.errors.push_back({family, std::nullopt,
                                   core::Error::make(core::Errc::NotSupported,
@@ -42,6 +46,7 @@ void collect(std::span<const core::Family> families, core::Snapshot& out) {
             break;
         }
     }
+    ctx.finish(out);
 }
 
 }  // namespace ipcscope::platform
