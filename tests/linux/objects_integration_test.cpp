@@ -4,6 +4,7 @@
 #include "test_util.h"
 
 #include <arpa/inet.h>
+#include <chrono>
 #include <cstring>
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -377,4 +378,36 @@ TEST(NonRoot, RunAsNobodyWorksAndCountsWhatItCannotSee) {
     auto t = runCmd({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", IPCSCOPE_BIN, "list", "pipes"});
     ASSERT_EQ(t.exitCode, 0);
     EXPECT_NE(t.out.find("could not be read (run as root to see them)"), std::string::npos) << t.out;
+}
+
+TEST(Churn, ProcessesVanishingMidWalkAreSkippedNotFatal) {
+    // A child keeps forking short-lived grandchildren that each hold a pipe for a moment,
+    // while snapshots are taken: every snapshot must succeed. Bounded in count and time.
+    const pid_t churner = ::fork();
+    if (churner == 0) {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        for (int i = 0; i < 5000 && std::chrono::steady_clock::now() < until; ++i) {
+            int p[2];
+            if (::pipe(p) != 0) ::_exit(1);
+            const pid_t g = ::fork();
+            if (g == 0) {
+                ::usleep(2000);
+                ::_exit(0);
+            }
+            ::close(p[0]);
+            ::close(p[1]);
+            if (g > 0) ::waitpid(g, nullptr, 0);
+        }
+        ::_exit(0);
+    }
+    ASSERT_GT(churner, 0);
+    int ok = 0;
+    for (int i = 0; i < 8; ++i) {
+        auto r = runCmd({IPCSCOPE_BIN, "list", "pipes", "mappings", "--json"});
+        if (r.exitCode == 0 && nlohmann::json::parse(r.out, nullptr, false).is_object()) ++ok;
+        else ADD_FAILURE() << "snapshot " << i << " failed: " << r.err;
+    }
+    ::kill(churner, SIGKILL);
+    ::waitpid(churner, nullptr, 0);
+    EXPECT_EQ(ok, 8);
 }

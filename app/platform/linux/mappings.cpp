@@ -35,7 +35,7 @@ std::string octalMode(unsigned mode) {
 }
 
 std::string userName(std::uint32_t uid) {
-    static std::unordered_map<std::uint32_t, std::string> cache;
+    thread_local std::unordered_map<std::uint32_t, std::string> cache;  // the sampler and a CLI run each have their own
     if (auto it = cache.find(uid); it != cache.end()) return it->second;
     passwd pw{};
     passwd* res = nullptr;
