@@ -52,12 +52,14 @@ TEST_F(FamiliesLive, SectionsInLocalAndGlobalWithSize) {
     EXPECT_EQ(local["size"], kThreeMiB);
     EXPECT_EQ(local["details"]["scope"], "Local");
     EXPECT_TRUE(local["details"]["nt_path"].get<std::string>().starts_with("\\Sessions\\"));
+    EXPECT_EQ(local["pids"], nlohmann::json::array({helper().pid()})) << local.dump(1);
 
     const auto global = findObject(snap, "section", "Global\\ipcscope-test-global-" + tag());
     ASSERT_TRUE(global.is_object()) << snap.dump(1);
     EXPECT_EQ(global["size"], kThreeMiB);
     EXPECT_EQ(global["details"]["scope"], "Global");
     EXPECT_EQ(global["details"]["nt_path"], "\\BaseNamedObjects\\ipcscope-test-global-" + tag());
+    EXPECT_EQ(global["pids"], nlohmann::json::array({helper().pid()})) << global.dump(1);
 }
 
 TEST_F(FamiliesLive, SharedDllWithItsSharedSection) {
@@ -190,6 +192,7 @@ TEST_F(FamiliesLive, TcpListenerAndUdpSocketOnLoopback) {
     EXPECT_EQ(tcp["family"], "sockets");
     EXPECT_EQ(tcp["details"]["state"], "listen");
     EXPECT_EQ(tcp["pids"], nlohmann::json::array({helper().pid()})) << tcp.dump(1);
+    EXPECT_NE(tcp["details"]["pid_source"], "unknown");
 
     const auto udp = findObject(snap, "udp", "127.0.0.1:" + udpPort);
     ASSERT_TRUE(udp.is_object()) << snap.dump(1);

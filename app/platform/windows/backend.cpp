@@ -33,10 +33,14 @@ bool isElevated() {
 }
 
 void collect(std::span<const core::Family> families, core::Snapshot& out) {
+    // Shared by the collectors: the handle table is read once, and only if one needs it.
+    win::Context ctx;
     for (core::Family family : families) {
         switch (family) {
+        case core::Family::Pipes: win::collectPipes(ctx, out); break;
+        case core::Family::Mailslots: win::collectMailslots(ctx, out); break;
         case core::Family::Mappings:
-            win::collectSections(out);
+            win::collectSections(ctx, out);
             win::collectSharedDlls(out);
             break;
         case core::Family::Clipboard: win::collectClipboard(out); break;
@@ -46,7 +50,7 @@ void collect(std::span<const core::Family> families, core::Snapshot& out) {
             win::collectRot(out);
             win::collectRpc(out);
             break;
-        case core::Family::Sockets: win::collectSockets(out); break;
+        case core::Family::Sockets: win::collectSockets(ctx, out); break;
         default:
             out.errors.push_back({family, std::nullopt,
                                   core::Error::make(core::Errc::NotSupported,
@@ -55,6 +59,7 @@ void collect(std::span<const core::Family> families, core::Snapshot& out) {
             break;
         }
     }
+    ctx.finish(out);
 }
 
 }  // namespace ipcscope::platform

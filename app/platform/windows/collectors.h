@@ -2,11 +2,16 @@
 // The Windows collectors, one per family; backend.cpp dispatches to them.
 
 #include "core/model.h"
+#include "windows/handle_table.h"
 
 namespace ipcscope::win {
 
-/// Shared state of one snapshot: what several collectors need and should compute once
-/// (the system handle table, process names). Filled lazily by whoever needs it first.
-struct Context;
+/// Named pipes: \Device\NamedPipe listed as a directory, merged with the holders found in the
+/// system handle table (one row per pipe).
+void collectPipes(Context& ctx, core::Snapshot& out);
+
+/// Mailslots: \Device\Mailslot listed as a directory, merged with the holders from the handle
+/// table and, for server ends, what GetMailslotInfo reports.
+void collectMailslots(Context& ctx, core::Snapshot& out);
 
 }  // namespace ipcscope::win

@@ -3,6 +3,7 @@
 // helpers they share. backend.cpp dispatches to them.
 
 #include "core/model.h"
+#include "windows/handle_table.h"
 
 #include <cstdint>
 #include <string>
@@ -11,8 +12,9 @@
 
 namespace ipcscope::win {
 
-/// Named sections of \BaseNamedObjects and every \Sessions\N\BaseNamedObjects.
-void collectSections(core::Snapshot& out);
+/// Named sections of \BaseNamedObjects and every \Sessions\N\BaseNamedObjects, with the
+/// processes holding a handle to each (from the handle table).
+void collectSections(Context& ctx, core::Snapshot& out);
 /// DLLs (and EXEs) loaded by some process that have an IMAGE_SCN_MEM_SHARED section.
 void collectSharedDlls(core::Snapshot& out);
 /// Every format on the clipboard, with the owner window and the sequence number.
@@ -23,8 +25,9 @@ void collectWindows(core::Snapshot& out);
 void collectDde(core::Snapshot& out);
 void collectRot(core::Snapshot& out);
 void collectRpc(core::Snapshot& out);
-/// TCP and UDP endpoints with owning processes.
-void collectSockets(core::Snapshot& out);
+/// TCP and UDP endpoints with owning processes. Where the table says PID 0 (Wine), the owner
+/// is found by asking the socket handles of the handle table for their addresses.
+void collectSockets(Context& ctx, core::Snapshot& out);
 
 /// UTF-16 (as Windows APIs give it) to UTF-8.
 [[nodiscard]] std::string narrow(std::wstring_view text);

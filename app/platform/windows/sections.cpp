@@ -7,7 +7,7 @@
 #include <windows.h>
 
 #include <algorithm>
-#include <cwctype>
+#include <map>
 
 namespace ipcscope::win {
 namespace {
@@ -38,9 +38,40 @@ std::string attributeText(std::uint32_t a) {
     return out;
 }
 
+std::string fold(std::string s) {
+    for (char& c : s)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return s;
+}
+
+// NT path (case-folded) -> holders, from the Section handles of other processes.
+std::map<std::string, std::vector<core::Holder>> sectionHolders(Context& ctx, core::Snapshot& out) {
+    std::map<std::string, std::vector<core::Holder>> byPath;
+    const auto& table = ctx.handleTable();
+    if (!table) return byPath;  // Context::finish reports why
+    const auto sectionIndex = ctx.typeIndex("Section");
+    if (!sectionIndex) {
+        out.errors.push_back({core::Family::Mappings, core::Kind::Section,
+                              core::Error::make(core::Errc::NotSupported,
+                                                "the handle table's index of the Section type could not be learnt: "
+                                                "holders of sections are not shown")});
+        return byPath;
+    }
+    const auto self = GetCurrentProcessId();
+    for (const auto& e : *table) {
+        if (e.typeIndex != *sectionIndex || e.pid == self) continue;
+        UniqueHandle dup = ctx.duplicate(e);
+        if (!dup) continue;
+        auto name = queryObjectName(ctx.worker(), dup.get());
+        if (!name || name->empty()) continue;
+        byPath[fold(toUtf8(*name))].push_back(ctx.holder(e, ""));
+    }
+    return byPath;
+}
+
 }  // namespace
 
-void collectSections(core::Snapshot& out) {
+void collectSections(Context& ctx, core::Snapshot& out) {
     DWORD ownSession = 0;
     ProcessIdToSessionId(GetCurrentProcessId(), &ownSession);
 
@@ -62,6 +93,7 @@ void collectSections(core::Snapshot& out) {
         out.errors.push_back({core::Family::Mappings, core::Kind::Section, sessions.error()});
     }
 
+    const auto holders = sectionHolders(ctx, out);
     for (const auto& ns : spaces) {
         auto entries = listObjectDirectory(ns.ntPath);
         if (!entries) {
@@ -85,6 +117,8 @@ void collectSections(core::Snapshot& out) {
             } else {
                 obj.error = info.error().message();
             }
+            if (auto it = holders.find(fold(narrow(ntPath))); it != holders.end())
+                for (const auto& h : it->second) obj.addHolder(h);
             out.objects.push_back(std::move(obj));
         }
     }

@@ -1,7 +1,9 @@
 // sockets / tcp, udp: the IP helper tables with owning PIDs (GetExtendedTcpTable with
 // TCP_TABLE_OWNER_PID_ALL, GetExtendedUdpTable with UDP_TABLE_OWNER_PID), IPv4 and IPv6.
-// NOTE: Wine learns socket owners from the host's /proc and often reports PID 0; such rows say
-// "pid unknown" rather than naming the System Idle Process.
+// NOTE: Wine learns socket owners from the host's /proc and often reports PID 0; the owner is
+// then looked up through the handle table, and a row whose owner stays unknown says so
+// (pid_source "unknown") rather than naming the System Idle Process. Under Wine the tables
+// also list the host's own Linux sockets, which have no Windows owner.
 
 #include "windows/families.h"
 #include "windows/row_format.h"
@@ -11,7 +13,10 @@
 #include <windows.h>
 #include <iphlpapi.h>
 
+#include <algorithm>
 #include <cstring>
+#include <map>
+#include <optional>
 #include <vector>
 
 namespace ipcscope::win {
@@ -46,24 +51,71 @@ std::array<std::uint8_t, 16> v6(const UCHAR* addr) {
     return b;
 }
 
-void addRow(core::Snapshot& out, const std::unordered_map<std::uint32_t, std::string>& names, core::Kind kind,
-            std::string local, std::string remote, std::string_view state, DWORD pid) {
-    core::IpcObject obj;
-    obj.kind = kind;
-    obj.name = remote.empty() ? local : local + " -> " + remote;
-    obj.details["local"] = local;
-    if (!remote.empty()) obj.details["remote"] = remote;
-    if (!state.empty()) obj.details["state"] = std::string(state);
-    if (pid != 0) {
-        auto it = names.find(pid);
-        obj.addHolder({pid, it == names.end() ? std::string() : it->second, "owner"});
-    } else {
-        obj.details["pid"] = "unknown";
-    }
-    out.objects.push_back(std::move(obj));
+struct Row {
+    core::Kind kind;
+    std::string local;
+    std::string remote;  // empty for listeners and UDP
+    std::string state;
+    DWORD pid;
+};
+using Rows = std::vector<Row>;
+
+void addRow(Rows& rows, core::Kind kind, std::string local, std::string remote, std::string_view state, DWORD pid) {
+    rows.push_back({kind, std::move(local), std::move(remote), std::string(state), pid});
 }
 
-void tcp(core::Snapshot& out, const std::unordered_map<std::uint32_t, std::string>& names) {
+std::string endpointKey(const std::string& local, const std::string& remote) { return local + ' ' + remote; }
+
+// "127.0.0.1:80" / "[::1]:80" from a socket address, as the table rows spell it.
+std::optional<std::string> endpointText(const sockaddr_storage& ss) {
+    if (ss.ss_family == AF_INET) {
+        const auto& a = reinterpret_cast<const sockaddr_in&>(ss);
+        std::array<std::uint8_t, 4> b{};
+        std::memcpy(b.data(), &a.sin_addr, 4);
+        return formatEndpoint(formatIpv4(b), ntohs(a.sin_port), false);
+    }
+    if (ss.ss_family == AF_INET6) {
+        const auto& a = reinterpret_cast<const sockaddr_in6&>(ss);
+        std::array<std::uint8_t, 16> b{};
+        std::memcpy(b.data(), &a.sin6_addr, 16);
+        return formatEndpoint(formatIpv6(b, a.sin6_scope_id), ntohs(a.sin6_port), true);
+    }
+    return std::nullopt;
+}
+
+// Wine fills the owner PID of the IP helper tables from the host's /proc and mostly finds
+// none. Socket handles are File handles in the handle table: duplicated into this process,
+// getsockname (and getpeername for connected TCP) tell which row each one is.
+// NOTE: under Wine 8.0 only getsockname/getpeername answer on a duplicated socket handle;
+// getsockopt (SO_TYPE, SO_PROTOCOL_INFO) fails with WSAENOTSOCK, so TCP and UDP are told apart
+// by the rows themselves (see collectSockets).
+std::map<std::string, std::vector<core::Holder>> ownersFromHandles(Context& ctx) {
+    std::map<std::string, std::vector<core::Holder>> owners;
+    const auto& table = ctx.handleTable();
+    if (!table) return owners;
+    WSADATA wsa;
+    if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0) return owners;
+    const auto fileIndex = ctx.typeIndex("File");
+    const auto self = GetCurrentProcessId();
+    for (const auto& e : *table) {
+        if (e.pid == self || e.pid == 0 || (fileIndex && e.typeIndex != *fileIndex)) continue;
+        UniqueHandle dup = ctx.duplicate(e);
+        if (!dup) continue;
+        const auto s = reinterpret_cast<SOCKET>(dup.get());
+        sockaddr_storage local{}, peer{};
+        int localLen = sizeof local, peerLen = sizeof peer;
+        if (getsockname(s, reinterpret_cast<sockaddr*>(&local), &localLen) != 0) continue;
+        const auto localText = endpointText(local);
+        if (!localText) continue;
+        std::string remote;
+        if (getpeername(s, reinterpret_cast<sockaddr*>(&peer), &peerLen) == 0) remote = endpointText(peer).value_or("");
+        owners[endpointKey(*localText, remote)].push_back(ctx.holder(e, "socket"));
+    }
+    WSACleanup();
+    return owners;
+}
+
+void tcp(core::Snapshot& out, Rows& rows) {
     auto t4 = fetchTable([](void* b, DWORD* n) { return GetExtendedTcpTable(b, n, TRUE, AF_INET, TCP_TABLE_OWNER_PID_ALL, 0); },
                          "GetExtendedTcpTable (IPv4) failed");
     if (!t4) {
@@ -74,7 +126,7 @@ void tcp(core::Snapshot& out, const std::unordered_map<std::uint32_t, std::strin
         for (std::size_t i = 0; i < std::min<std::size_t>(table->dwNumEntries, max); ++i) {
             const auto& r = table->table[i];
             const bool listening = r.dwState == MIB_TCP_STATE_LISTEN;
-            addRow(out, names, core::Kind::TcpSocket,
+            addRow(rows, core::Kind::TcpSocket,
                    formatEndpoint(formatIpv4(v4(r.dwLocalAddr)), portFromTableDword(r.dwLocalPort), false),
                    listening ? std::string() : formatEndpoint(formatIpv4(v4(r.dwRemoteAddr)), portFromTableDword(r.dwRemotePort), false),
                    tcpStateName(r.dwState), r.dwOwningPid);
@@ -90,7 +142,7 @@ void tcp(core::Snapshot& out, const std::unordered_map<std::uint32_t, std::strin
         for (std::size_t i = 0; i < std::min<std::size_t>(table->dwNumEntries, max); ++i) {
             const auto& r = table->table[i];
             const bool listening = r.dwState == MIB_TCP_STATE_LISTEN;
-            addRow(out, names, core::Kind::TcpSocket,
+            addRow(rows, core::Kind::TcpSocket,
                    formatEndpoint(formatIpv6(v6(r.ucLocalAddr), r.dwLocalScopeId), portFromTableDword(r.dwLocalPort), true),
                    listening ? std::string()
                              : formatEndpoint(formatIpv6(v6(r.ucRemoteAddr), r.dwRemoteScopeId), portFromTableDword(r.dwRemotePort), true),
@@ -99,7 +151,7 @@ void tcp(core::Snapshot& out, const std::unordered_map<std::uint32_t, std::strin
     }
 }
 
-void udp(core::Snapshot& out, const std::unordered_map<std::uint32_t, std::string>& names) {
+void udp(core::Snapshot& out, Rows& rows) {
     auto t4 = fetchTable([](void* b, DWORD* n) { return GetExtendedUdpTable(b, n, TRUE, AF_INET, UDP_TABLE_OWNER_PID, 0); },
                          "GetExtendedUdpTable (IPv4) failed");
     if (!t4) {
@@ -109,7 +161,7 @@ void udp(core::Snapshot& out, const std::unordered_map<std::uint32_t, std::strin
         const std::size_t max = (t4->size() - offsetof(MIB_UDPTABLE_OWNER_PID, table)) / sizeof(MIB_UDPROW_OWNER_PID);
         for (std::size_t i = 0; i < std::min<std::size_t>(table->dwNumEntries, max); ++i) {
             const auto& r = table->table[i];
-            addRow(out, names, core::Kind::UdpSocket,
+            addRow(rows, core::Kind::UdpSocket,
                    formatEndpoint(formatIpv4(v4(r.dwLocalAddr)), portFromTableDword(r.dwLocalPort), false), {}, {},
                    r.dwOwningPid);
         }
@@ -123,7 +175,7 @@ void udp(core::Snapshot& out, const std::unordered_map<std::uint32_t, std::strin
         const std::size_t max = (t6->size() - offsetof(MIB_UDP6TABLE_OWNER_PID, table)) / sizeof(MIB_UDP6ROW_OWNER_PID);
         for (std::size_t i = 0; i < std::min<std::size_t>(table->dwNumEntries, max); ++i) {
             const auto& r = table->table[i];
-            addRow(out, names, core::Kind::UdpSocket,
+            addRow(rows, core::Kind::UdpSocket,
                    formatEndpoint(formatIpv6(v6(r.ucLocalAddr), r.dwLocalScopeId), portFromTableDword(r.dwLocalPort), true),
                    {}, {}, r.dwOwningPid);
         }
@@ -132,10 +184,39 @@ void udp(core::Snapshot& out, const std::unordered_map<std::uint32_t, std::strin
 
 }  // namespace
 
-void collectSockets(core::Snapshot& out) {
-    const auto names = processNames();
-    tcp(out, names);
-    udp(out, names);
+void collectSockets(Context& ctx, core::Snapshot& out) {
+    Rows rows;
+    tcp(out, rows);
+    udp(out, rows);
+    // PID 0 is also the table's word for TIME_WAIT and similar ownerless TCP states.
+    const bool unknownOwners = std::any_of(rows.begin(), rows.end(), [](const Row& r) {
+        return r.pid == 0 && r.state != "time-wait" && r.state != "closed" && r.state != "delete-tcb";
+    });
+    const auto owners = unknownOwners ? ownersFromHandles(ctx) : std::map<std::string, std::vector<core::Holder>>{};
+    // A handle without a peer matches a TCP listener or a UDP socket on its address; when both
+    // exist without an owner, the handle alone cannot tell which one it is.
+    std::map<std::string, int> unownedUnconnected;
+    for (const auto& r : rows)
+        if (r.pid == 0 && r.remote.empty()) ++unownedUnconnected[r.local];
+    for (auto& r : rows) {
+        core::IpcObject obj;
+        obj.kind = r.kind;
+        obj.name = r.remote.empty() ? r.local : r.local + " -> " + r.remote;
+        obj.details["local"] = r.local;
+        if (!r.remote.empty()) obj.details["remote"] = r.remote;
+        if (!r.state.empty()) obj.details["state"] = r.state;
+        if (r.pid != 0) {
+            obj.details["pid_source"] = "table";
+            obj.addHolder({r.pid, ctx.processName(r.pid), "owner"});
+        } else if (auto it = owners.find(endpointKey(r.local, r.remote));
+                   it != owners.end() && (!r.remote.empty() || unownedUnconnected[r.local] == 1)) {
+            obj.details["pid_source"] = "handle";
+            for (const auto& h : it->second) obj.addHolder(h);
+        } else {
+            obj.details["pid_source"] = "unknown";
+        }
+        out.objects.push_back(std::move(obj));
+    }
 }
 
 }  // namespace ipcscope::win
