@@ -133,7 +133,9 @@ std::string registerRot(const std::wstring& item) {
     DWORD cookie = 0;
     hr = rot->Register(ROTFLAGS_REGISTRATIONKEEPSALIVE, &g_token, moniker, &cookie);
     if (FAILED(hr)) return errorText("Register", static_cast<DWORD>(hr));
-    return "!" + narrow(item);  // the item moniker's display name
+    std::string display(1, '!');  // the item moniker's display name: delimiter + item
+    display += narrow(item);
+    return display;
 }
 
 std::string bindLoopback(int type, SOCKET& keep) {
@@ -160,7 +162,8 @@ DWORD WINAPI waitForStdinEof(LPVOID mainThread) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+    const bool clipboard = argc > 1 && std::strcmp(argv[1], "--clipboard") == 0;
     const DWORD pid = GetCurrentProcessId();
     const std::wstring tag = std::to_wstring(pid);
     report("pid", std::to_string(pid));
@@ -185,8 +188,10 @@ int main() {
     report("dde_service", dde ? narrow(g_ddeService) : errorText("CreateWindow", GetLastError()));
 
     const std::wstring formatName = L"ipcscope.test.format." + tag;
-    const bool clip = setClipboard(copyData ? copyData : dde, formatName);
-    report("clipboard_format", clip ? narrow(formatName) : errorText("clipboard", GetLastError()));
+    if (clipboard) {
+        const bool clip = setClipboard(copyData ? copyData : dde, formatName);
+        report("clipboard_format", clip ? narrow(formatName) : errorText("clipboard", GetLastError()));
+    }
 
     const HRESULT com = CoInitializeEx(nullptr, COINIT_MULTITHREADED);
     report("rot", SUCCEEDED(com) ? registerRot(L"ipcscope-test-rot-" + tag) : errorText("CoInitializeEx", static_cast<DWORD>(com)));

@@ -15,7 +15,10 @@ namespace {
 class FamiliesLive : public ::testing::Test {
 protected:
     void SetUp() override {
-        m_helper = std::make_unique<HelperProcess>(wineVisiblePath(IPCSCOPE_FAMILIES_HELPER));
+        // Only the clipboard test fills the clipboard, so tests may run in parallel.
+        const bool clipboard = std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()).starts_with("Clipboard");
+        m_helper = std::make_unique<HelperProcess>(wineVisiblePath(IPCSCOPE_FAMILIES_HELPER),
+                                                   clipboard ? std::vector<std::wstring>{L"--clipboard"} : std::vector<std::wstring>{});
         ASSERT_TRUE(m_helper->ready()) << "helper did not start:\n" << m_helper->transcript();
     }
     void TearDown() override { m_helper.reset(); }

@@ -108,7 +108,7 @@ bool hasPid(const nlohmann::json& obj, long long pid) {
     return false;
 }
 
-HelperProcess::HelperProcess(const std::wstring& exe, unsigned readyTimeoutMs) {
+HelperProcess::HelperProcess(const std::wstring& exe, const std::vector<std::wstring>& args, unsigned readyTimeoutMs) {
     SECURITY_ATTRIBUTES sa{sizeof sa, nullptr, TRUE};
     HANDLE inRead, inWrite, outRead, outWrite;
     if (!CreatePipe(&inRead, &inWrite, &sa, 0)) return;
@@ -122,7 +122,7 @@ HelperProcess::HelperProcess(const std::wstring& exe, unsigned readyTimeoutMs) {
     si.hStdOutput = outWrite;
     si.hStdError = outWrite;
     PROCESS_INFORMATION pi{};
-    std::wstring cmd = commandLine(exe, {});
+    std::wstring cmd = commandLine(exe, args);
     // The helper finds its DLL next to itself; start it in its own folder as well.
     std::wstring dir = exe.substr(0, exe.find_last_of(L"\\/"));
     const BOOL started = CreateProcessW(exe.c_str(), cmd.data(), nullptr, nullptr, TRUE, 0, nullptr, dir.c_str(), &si, &pi);

@@ -34,7 +34,7 @@ bool hasPid(const nlohmann::json& obj, long long pid);
 /// closes. The destructor closes stdin and, if needed, terminates it.
 class HelperProcess {
 public:
-    explicit HelperProcess(const std::wstring& exe, unsigned readyTimeoutMs = 20000);
+    HelperProcess(const std::wstring& exe, const std::vector<std::wstring>& args, unsigned readyTimeoutMs = 20000);
     ~HelperProcess();
     HelperProcess(const HelperProcess&) = delete;
     HelperProcess& operator=(const HelperProcess&) = delete;
