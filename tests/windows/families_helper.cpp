@@ -2,8 +2,8 @@
 // "key=value" lines ending with "ready", then serves windows messages until stdin closes.
 // Objects: a 3 MiB section in Local and one in Global, a loaded DLL with a shared section, a
 // clipboard with CF_UNICODETEXT and a registered format, a message-only window accepting
-// WM_COPYDATA, a DDE server window, a running object table entry, TCP and UDP sockets on
-// 127.0.0.1.
+// WM_COPYDATA, a DDE server window, a running object table entry, a TCP listener with one
+// connection to itself and a UDP socket, all on 127.0.0.1.
 
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -152,6 +152,22 @@ std::string bindLoopback(int type, SOCKET& keep) {
     return std::to_string(ntohs(addr.sin_port));
 }
 
+// A connected pair on the listener: the client end and the accepted server end.
+std::string connectPair(SOCKET listener, const std::string& port, SOCKET& client, SOCKET& server) {
+    client = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<u_short>(std::stoi(port)));
+    if (connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+        return errorText("connect", static_cast<DWORD>(WSAGetLastError()));
+    server = accept(listener, nullptr, nullptr);
+    if (server == INVALID_SOCKET) return errorText("accept", static_cast<DWORD>(WSAGetLastError()));
+    int len = sizeof addr;
+    getsockname(client, reinterpret_cast<sockaddr*>(&addr), &len);
+    return std::to_string(ntohs(addr.sin_port));
+}
+
 DWORD WINAPI waitForStdinEof(LPVOID mainThread) {
     char buf[64];
     DWORD n = 0;
@@ -197,10 +213,12 @@ int main(int argc, char** argv) {
     report("rot", SUCCEEDED(com) ? registerRot(L"ipcscope-test-rot-" + tag) : errorText("CoInitializeEx", static_cast<DWORD>(com)));
 
     WSADATA wsa;
-    SOCKET tcp = INVALID_SOCKET, udp = INVALID_SOCKET;
+    SOCKET tcp = INVALID_SOCKET, udp = INVALID_SOCKET, client = INVALID_SOCKET, accepted = INVALID_SOCKET;
     if (WSAStartup(MAKEWORD(2, 2), &wsa) == 0) {
-        report("tcp_port", bindLoopback(SOCK_STREAM, tcp));
+        const std::string port = bindLoopback(SOCK_STREAM, tcp);
+        report("tcp_port", port);
         report("udp_port", bindLoopback(SOCK_DGRAM, udp));
+        if (port.find("error") == std::string::npos) report("tcp_client_port", connectPair(tcp, port, client, accepted));
     }
     report("ready", "1");
 
@@ -216,6 +234,8 @@ int main(int argc, char** argv) {
     if (watcher) CloseHandle(watcher);
     if (tcp != INVALID_SOCKET) closesocket(tcp);
     if (udp != INVALID_SOCKET) closesocket(udp);
+    if (client != INVALID_SOCKET) closesocket(client);
+    if (accepted != INVALID_SOCKET) closesocket(accepted);
     if (local) CloseHandle(local);
     if (global) CloseHandle(global);
     return 0;

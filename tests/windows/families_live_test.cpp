@@ -201,3 +201,32 @@ TEST_F(FamiliesLive, TcpListenerAndUdpSocketOnLoopback) {
     ASSERT_TRUE(udp.is_object()) << snap.dump(1);
     EXPECT_EQ(udp["pids"], nlohmann::json::array({helper().pid()})) << udp.dump(1);
 }
+
+TEST_F(FamiliesLive, EstablishedTcpPairOnLoopback) {
+    const std::string server = "127.0.0.1:" + helper().value("tcp_port");
+    const std::string client = "127.0.0.1:" + helper().value("tcp_client_port");
+    ASSERT_EQ(client.find("error"), std::string::npos) << client;
+    const auto snap = list({L"tcp"});
+    ASSERT_TRUE(snap.is_object());
+    for (const auto& o : snap["objects"]) EXPECT_EQ(o["kind"], "tcp");
+    const auto outgoing = findObject(snap, "tcp", client + " -> " + server);
+    const auto incoming = findObject(snap, "tcp", server + " -> " + client);
+    ASSERT_TRUE(outgoing.is_object()) << snap.dump(1);
+    ASSERT_TRUE(incoming.is_object()) << snap.dump(1);
+    EXPECT_EQ(outgoing["details"]["state"], "established");
+    EXPECT_EQ(incoming["details"]["remote"], client);
+    EXPECT_EQ(outgoing["pids"], nlohmann::json::array({helper().pid()})) << outgoing.dump(1);
+    EXPECT_EQ(incoming["pids"], nlohmann::json::array({helper().pid()})) << incoming.dump(1);
+}
+
+TEST_F(FamiliesLive, ObjectsOfAnExitedProcessAreGone) {
+    const std::string local = "Local\\ipcscope-test-local-" + tag();
+    const std::string title = "ipcscope-copydata-" + tag();
+    ASSERT_TRUE(findObject(list({L"section"}), "section", local).is_object());
+    const long long pid = helper().pid();
+    TearDown();  // closes the helper's stdin: it exits and its objects go with it
+    const auto snap = list({L"mappings", L"windows"});
+    ASSERT_TRUE(snap.is_object());
+    EXPECT_FALSE(findObject(snap, "section", local).is_object());
+    for (const auto& o : snap["objects"]) EXPECT_FALSE(hasPid(o, pid)) << o.dump(1);
+}

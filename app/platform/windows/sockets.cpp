@@ -15,7 +15,7 @@
 
 #include <algorithm>
 #include <cstring>
-#include <map>
+#include <set>
 #include <optional>
 #include <vector>
 
@@ -64,7 +64,6 @@ void addRow(Rows& rows, core::Kind kind, std::string local, std::string remote, 
     rows.push_back({kind, std::move(local), std::move(remote), std::string(state), pid});
 }
 
-std::string endpointKey(const std::string& local, const std::string& remote) { return local + ' ' + remote; }
 
 // "127.0.0.1:80" / "[::1]:80" from a socket address, as the table rows spell it.
 std::optional<std::string> endpointText(const sockaddr_storage& ss) {
@@ -83,18 +82,25 @@ std::optional<std::string> endpointText(const sockaddr_storage& ss) {
     return std::nullopt;
 }
 
+// A socket handle of another process and the addresses it answered with.
+struct SocketHandle {
+    std::string local;
+    std::optional<std::string> remote;  // none when getpeername did not answer
+    core::Holder holder;
+};
+
 // Wine fills the owner PID of the IP helper tables from the host's /proc and mostly finds
 // none. Socket handles are File handles in the handle table: duplicated into this process,
-// getsockname (and getpeername for connected TCP) tell which row each one is.
-// NOTE: under Wine 8.0 only getsockname/getpeername answer on a duplicated socket handle;
-// getsockopt (SO_TYPE, SO_PROTOCOL_INFO) fails with WSAENOTSOCK, so TCP and UDP are told apart
-// by the rows themselves (see collectSockets).
-std::map<std::string, std::vector<core::Holder>> ownersFromHandles(Context& ctx) {
-    std::map<std::string, std::vector<core::Holder>> owners;
+// getsockname tells which local address each one has.
+// NOTE: under Wine 8.0 only getsockname answers on a duplicated socket handle; getpeername and
+// getsockopt (SO_TYPE, SO_PROTOCOL_INFO) fail with WSAENOTSOCK. So rows are matched by their
+// local address, and only where every handle with that address belongs to one process.
+std::vector<SocketHandle> socketHandles(Context& ctx) {
+    std::vector<SocketHandle> found;
     const auto& table = ctx.handleTable();
-    if (!table) return owners;
+    if (!table) return found;
     WSADATA wsa;
-    if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0) return owners;
+    if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0) return found;
     const auto fileIndex = ctx.typeIndex("File");
     const auto self = GetCurrentProcessId();
     for (const auto& e : *table) {
@@ -105,14 +111,34 @@ std::map<std::string, std::vector<core::Holder>> ownersFromHandles(Context& ctx)
         sockaddr_storage local{}, peer{};
         int localLen = sizeof local, peerLen = sizeof peer;
         if (getsockname(s, reinterpret_cast<sockaddr*>(&local), &localLen) != 0) continue;
-        const auto localText = endpointText(local);
+        auto localText = endpointText(local);
         if (!localText) continue;
-        std::string remote;
-        if (getpeername(s, reinterpret_cast<sockaddr*>(&peer), &peerLen) == 0) remote = endpointText(peer).value_or("");
-        owners[endpointKey(*localText, remote)].push_back(ctx.holder(e, "socket"));
+        std::optional<std::string> remote;
+        if (getpeername(s, reinterpret_cast<sockaddr*>(&peer), &peerLen) == 0) remote = endpointText(peer);
+        found.push_back({std::move(*localText), std::move(remote), ctx.holder(e, "socket")});
     }
     WSACleanup();
-    return owners;
+    return found;
+}
+
+// The holders of an unowned row: the handles with the same local and remote address if the
+// peer is known, else the handles with the same local address when they all belong to one
+// process (a listener and the connections it accepted share their local address).
+std::vector<core::Holder> ownersOf(const Row& r, const std::vector<SocketHandle>& handles) {
+    std::vector<core::Holder> exact, byLocal;
+    std::set<std::int64_t> pids;
+    for (const auto& h : handles) {
+        if (h.local != r.local) continue;
+        if (h.remote) {
+            if (*h.remote == r.remote) exact.push_back(h.holder);
+            continue;
+        }
+        byLocal.push_back(h.holder);
+        pids.insert(h.holder.pid);
+    }
+    if (!exact.empty()) return exact;
+    if (pids.size() == 1) return byLocal;
+    return {};
 }
 
 void tcp(core::Snapshot& out, Rows& rows) {
@@ -192,12 +218,7 @@ void collectSockets(Context& ctx, core::Snapshot& out) {
     const bool unknownOwners = std::any_of(rows.begin(), rows.end(), [](const Row& r) {
         return r.pid == 0 && r.state != "time-wait" && r.state != "closed" && r.state != "delete-tcb";
     });
-    const auto owners = unknownOwners ? ownersFromHandles(ctx) : std::map<std::string, std::vector<core::Holder>>{};
-    // A handle without a peer matches a TCP listener or a UDP socket on its address; when both
-    // exist without an owner, the handle alone cannot tell which one it is.
-    std::map<std::string, int> unownedUnconnected;
-    for (const auto& r : rows)
-        if (r.pid == 0 && r.remote.empty()) ++unownedUnconnected[r.local];
+    const auto handles = unknownOwners ? socketHandles(ctx) : std::vector<SocketHandle>{};
     for (auto& r : rows) {
         core::IpcObject obj;
         obj.kind = r.kind;
@@ -208,10 +229,9 @@ void collectSockets(Context& ctx, core::Snapshot& out) {
         if (r.pid != 0) {
             obj.details["pid_source"] = "table";
             obj.addHolder({r.pid, ctx.processName(r.pid), "owner"});
-        } else if (auto it = owners.find(endpointKey(r.local, r.remote));
-                   it != owners.end() && (!r.remote.empty() || unownedUnconnected[r.local] == 1)) {
+        } else if (auto owners = ownersOf(r, handles); !owners.empty() && r.state != "time-wait") {
             obj.details["pid_source"] = "handle";
-            for (const auto& h : it->second) obj.addHolder(h);
+            for (auto& h : owners) obj.addHolder(std::move(h));
         } else {
             obj.details["pid_source"] = "unknown";
         }
