@@ -22,6 +22,9 @@ int main(int argc, char** argv) {
     runners["list"] = addList(app);
     runners["kinds"] = addKinds(app);
     runners["gui"] = addGui(app);
+    runners["send"] = addSend(app);
+    runners["mailslot"] = addMailslot(app);
+    Runner listNetbios = addListNetbios(app);
 
     try {
         app.parse(argc, argv);
@@ -41,6 +44,7 @@ int main(int argc, char** argv) {
     spdlog::set_default_logger(logger);
     spdlog::set_level(verbosity >= 2 ? spdlog::level::debug : verbosity == 1 ? spdlog::level::info : spdlog::level::warn);
 
+    if (app.get_subcommand("list")->got_subcommand("netbios")) return listNetbios();
     for (auto* sub : app.get_subcommands())
         if (auto it = runners.find(sub->get_name()); it != runners.end()) return it->second();
     return runners["gui"]();

@@ -19,6 +19,10 @@ using Runner = std::function<int()>;
 Runner addList(CLI::App& app);
 Runner addKinds(CLI::App& app);
 Runner addGui(CLI::App& app);
+Runner addSend(CLI::App& app);
+Runner addMailslot(CLI::App& app);
+/// Adds "list netbios" under the list command (call after addList).
+Runner addListNetbios(CLI::App& app);
 
 /// Prints "ipcscope: MESSAGE" on stderr.
 void printError(const std::string& message);

@@ -2,6 +2,7 @@
 // snapshot the sampler published; it never enumerates objects itself.
 
 #include "gui/gui.h"
+#include "gui/mailslots_view.h"
 #include "gui/views.h"
 
 #include "core/collect.h"
@@ -112,8 +113,12 @@ int run(const Options& options) {
     ImGui_ImplSDL2_InitForSDLRenderer(window);
     ImGui_ImplSDLRenderer_Init(renderer);
 
-    core::Sampler sampler(core::Selection{}, std::chrono::milliseconds(options.intervalMs));
+    core::Selection everythingHere;  // greyed-out tabs are not sampled
+    for (core::Family f : core::kAllFamilies)
+        if (core::familySupported(f, platform::current())) everythingHere.families.push_back(f);
+    core::Sampler sampler(everythingHere, std::chrono::milliseconds(options.intervalMs));
     ObjectsView objects;
+    MailslotsView mailslots;
     LogView log(ring);
     const auto here = platform::current();
     core::Family wanted = core::parseFamily(options.tab).value_or(core::Family::Pipes);
@@ -171,12 +176,14 @@ int run(const Options& options) {
         ImGui::BeginChild("main", ImVec2(0, -(logHeight + statusHeight)));
         if (ImGui::BeginTabBar("families")) {
             for (core::Family f : core::kAllFamilies) {
-                const bool supported = core::familySupported(f, here);
+                // The mailslot LAN monitor and broadcast form work everywhere, local mailslots only on Windows.
+                const bool supported = core::familySupported(f, here) || f == core::Family::Mailslots;
                 ImGui::BeginDisabled(!supported);
                 ImGuiTabItemFlags tf = (selectWanted && f == wanted) ? ImGuiTabItemFlags_SetSelected : 0;
                 const std::string label = std::string(core::familyName(f));
                 if (ImGui::BeginTabItem(label.c_str(), nullptr, tf)) {
-                    if (!snap) ImGui::TextDisabled("taking the first snapshot...");
+                    if (f == core::Family::Mailslots) mailslots.draw(snap.get(), objects);
+                    else if (!snap) ImGui::TextDisabled("taking the first snapshot...");
                     else objects.draw(*snap, f);
                     ImGui::EndTabItem();
                 }

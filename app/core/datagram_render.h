@@ -1,0 +1,51 @@
+#pragma once
+/// Received mailslot datagrams as the CLI prints them and the GUI lists them: one JSON
+/// object per datagram (the JSON-lines contract of 'ipcscope mailslot listen --json') or one
+/// human line.
+
+#include "wire/inspect.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace ipcscope::core {
+
+/// A datagram as it arrived, taken apart.
+struct ReceivedDatagram {
+    std::chrono::system_clock::time_point time{};
+    std::string peerIp;        ///< UDP source address
+    std::uint16_t peerPort = 0;
+    std::vector<std::uint8_t> bytes;
+    wire::Inspection inspection;
+    bool oversized = false;    ///< the message is larger than the wire allows for its slot
+
+    [[nodiscard]] bool malformed() const noexcept { return inspection.error.has_value(); }
+};
+
+/// Decodes `bytes` and fills a ReceivedDatagram.
+[[nodiscard]] ReceivedDatagram makeReceived(std::chrono::system_clock::time_point time, std::string peerIp,
+                                            std::uint16_t peerPort, std::vector<std::uint8_t> bytes);
+
+/// The text of the message when every byte is printable ASCII (tab, CR, LF allowed and one
+/// trailing zero ignored), otherwise nothing.
+[[nodiscard]] std::optional<std::string> printableText(std::span<const std::uint8_t> data);
+
+/// Keys: time, peer, source_ip, source_port, source_name, source_suffix, dest_name,
+/// dest_suffix, msg_type, node_type, id, slot, priority, class, size, data_hex, data_text
+/// (when printable), browser (known slots), oversized, error (malformed only).
+[[nodiscard]] nlohmann::ordered_json toJson(const ReceivedDatagram& d);
+
+/// "10:00:00.123 10.1.0.1 HOSTA<00> -> TESTDOM<00> direct_group \MAILSLOT\x 5 bytes: hello".
+[[nodiscard]] std::string renderLine(const ReceivedDatagram& d);
+
+/// True when the datagram is a mailslot message whose slot matches `slot` (the part after
+/// \MAILSLOT\ or the full name, any case). An empty filter matches everything.
+[[nodiscard]] bool slotMatches(const ReceivedDatagram& d, std::string_view slot);
+
+}  // namespace ipcscope::core

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Set-up, build and test for ipcscope on Debian 12 (as root, or with sudo for apt-get).
+#
+#   ./dev.sh run    install what is missing, build the linux preset, start the GUI
+#   ./dev.sh test   install what is missing, build every preset, run every test
+#
+# Extra arguments after `run` go to ipcscope (e.g. `./dev.sh run list pipes`).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+# What building and running the GUI and CLI needs.
+run_packages=(
+  build-essential cmake ninja-build pkg-config git
+  libsdl2-dev libimgui-dev libstb-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev
+  libx11-dev libgtest-dev googletest
+)
+# What the tests add: headless X, the Windows lane (mingw-w64 + Wine), network peers and
+# tools for the multi-host tests, clang for the fuzzers, benchmark references.
+test_packages=(
+  xvfb xauth xclip x11-utils imagemagick
+  mingw-w64 wine wine64
+  iproute2 procps lsof util-linux samba tshark iperf3 hyperfine
+  clang libclang-rt-14-dev
+)
+
+log() { printf '\n== %s\n' "$*"; }
+
+install_missing() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing: ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+build() {
+  log "configure and build: $1"
+  cmake --preset "$1" >/dev/null
+  cmake --build --preset "$1"
+}
+
+# Runs one ctest preset, keeps its output, and adds its counts to the totals.
+passed=0
+failed=0
+suites_failed=()
+run_tests() {
+  local preset=$1
+  shift
+  log "tests: $preset"
+  local out
+  out=$(mktemp)
+  set +e
+  ctest --preset "$preset" "$@" 2>&1 | tee "$out"
+  set -e
+  local line
+  line=$(grep -E '[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+' "$out" | tail -n1 || true)
+  if [ -n "$line" ]; then
+    local f t
+    f=$(sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/' <<<"$line")
+    t=$(sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\2/' <<<"$line")
+    passed=$((passed + t - f))
+    failed=$((failed + f))
+  else
+    failed=$((failed + 1))  # the suite did not even report
+  fi
+  grep -qE '100% tests passed' "$out" || suites_failed+=("$preset")
+  rm -f "$out"
+}
+
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  run)
+    install_missing "${run_packages[@]}"
+    build linux
+    log "starting ipcscope"
+    status=0
+    build/linux/app/ipcscope "$@" || status=$?
+    if [ $status -eq 2 ] && [ $# -eq 0 ]; then
+      echo "The same snapshots are available in the terminal, for example:"
+      echo "  build/linux/app/ipcscope list pipes"
+      echo "  build/linux/app/ipcscope list --json"
+    fi
+    exit $status
+    ;;
+  test)
+    start=$(date +%s)
+    install_missing "${run_packages[@]}" "${test_packages[@]}"
+    # A fresh Wine prefix for every run; cmake/wine-run creates it on first use.
+    export WINEPREFIX="$PWD/build/wineprefix"
+    wineserver -k 2>/dev/null || true
+    rm -rf build/wineprefix build/wineprefix.lock
+    build windows
+    build linux
+    build linux-asan
+    run_tests linux
+    run_tests windows
+    run_tests linux-asan
+    if grep -q '"name": "fuzz"' CMakePresets.json; then
+      build fuzz
+      run_tests fuzz
+    fi
+    wineserver -k 2>/dev/null || true
+    log "done in $(( $(date +%s) - start )) s"
+    if [ ${#suites_failed[@]} -gt 0 ]; then
+      echo "failing suites: ${suites_failed[*]}"
+    fi
+    echo "total: $passed passed, $failed failed"
+    [ $failed -eq 0 ] && [ ${#suites_failed[@]} -eq 0 ]
+    ;;
+  *)
+    echo "usage: ./dev.sh run [ipcscope arguments] | ./dev.sh test" >&2
+    exit 2
+    ;;
+esac
