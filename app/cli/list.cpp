@@ -22,6 +22,7 @@ struct ListOptions {
     std::string filter;
     std::string sort = "kind";
     std::vector<long long> pids;
+    bool deep = false;
 };
 
 bool matches(const core::IpcObject& o, const ListOptions& opt) {
@@ -67,6 +68,9 @@ Runner addList(CLI::App& app) {
     cmd->add_flag("--json", opt->json, "Print the snapshot as JSON (the stable contract for scripts)");
     cmd->add_option("-f,--filter", opt->filter, "Keep rows whose name, kind or holder command contains TEXT");
     cmd->add_option("-p,--pid", opt->pids, "Keep rows held by this process (repeatable)");
+    cmd->add_flag("--deep", opt->deep,
+                  "Also connect to named pipes for their mode, buffer sizes, server PID and security "
+                  "descriptor (Windows; the pipe server sees a client connect and go)");
     cmd->add_option("-s,--sort", opt->sort, "Sort rows by kind, name, pid or size")
         ->check(CLI::IsMember({"kind", "name", "pid", "size"}));
     return [opt]() -> int {
@@ -75,6 +79,7 @@ Runner addList(CLI::App& app) {
             printError(sel.error().message());
             return kExitUsage;
         }
+        sel->deep = opt->deep;
         core::Snapshot snap = core::takeSnapshot(*sel);
         std::erase_if(snap.objects, [&](const core::IpcObject& o) { return !matches(o, *opt); });
         sortObjects(snap.objects, opt->sort);

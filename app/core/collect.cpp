@@ -58,6 +58,7 @@ Snapshot takeSnapshot(const Selection& selection) {
     snap.takenAt = std::chrono::system_clock::now();
     snap.elevated = platform::isElevated();
     snap.families = selection.effectiveFamilies();
+    snap.deep = selection.deep;
 
     for (Kind k : selection.kinds)
         if (!kindSupported(k, snap.platform) &&

@@ -11,6 +11,7 @@ namespace ipcscope::core {
 struct Selection {
     std::vector<Family> families;  ///< empty means every family
     std::vector<Kind> kinds;       ///< empty means every kind of the selected families
+    bool deep = false;             ///< opt-in deep look: backends may connect to objects
 
     [[nodiscard]] bool wantsKind(Kind k) const;
     [[nodiscard]] std::vector<Family> effectiveFamilies() const;

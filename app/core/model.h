@@ -106,6 +106,7 @@ struct Snapshot {
     bool elevated = false;
     std::uint32_t deniedProcesses = 0;  ///< processes whose handles or fds could not be read
     std::vector<Family> families;       ///< what was asked for
+    bool deep = false;                  ///< a deep look was asked for (backends may connect)
     std::vector<IpcObject> objects;
     std::vector<SnapshotError> errors;
 

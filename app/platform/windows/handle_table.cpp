@@ -49,14 +49,19 @@ NTSTATUS pipeLocalQuery(HANDLE h, void* buffer, ULONG size, ULONG* used) {
     return st;
 }
 
-// GetMailslotInfo is this query (FileMailslotQueryInformation, [MS-FSCC] 2.4.28) wrapped;
-// calling it directly keeps the NTSTATUS.
+// GetMailslotInfo wraps NtQueryInformationFile(FileMailslotQueryInformation, [MS-FSCC] 2.4.28)
+// and converts its read timeout (whose "forever" encoding differs between Windows and Wine);
+// the NTSTATUS of a failure is kept by RtlGetLastNtStatus.
 NTSTATUS mailslotQuery(HANDLE h, void* buffer, ULONG size, ULONG* used) {
-    IO_STATUS_BLOCK iosb{};
-    const NTSTATUS st = NtQueryInformationFile(
-        h, &iosb, buffer, std::min<ULONG>(size, sizeof(FILE_MAILSLOT_QUERY_INFORMATION)), FileMailslotQueryInformation);
-    if (NT_SUCCESS(st)) *used = static_cast<ULONG>(iosb.Information);
-    return st;
+    DWORD v[4] = {};
+    if (size < sizeof v) return nt::kStatusBufferTooSmall;
+    if (!GetMailslotInfo(h, &v[0], &v[1], &v[2], &v[3])) {
+        const NTSTATUS st = RtlGetLastNtStatus();
+        return NT_SUCCESS(st) ? nt::kStatusInvalidParameter : st;
+    }
+    std::memcpy(buffer, v, sizeof v);
+    *used = sizeof v;
+    return nt::kStatusSuccess;
 }
 
 std::uint32_t u32At(const std::vector<std::uint8_t>& b, std::size_t at) {
@@ -184,16 +189,13 @@ core::Result<PipeLocalInfo> queryPipeLocal(QueryWorker& worker, HANDLE h) {
 core::Result<MailslotInfo> queryMailslot(QueryWorker& worker, HANDLE h) {
     auto bytes = worker.run(&mailslotQuery, h);
     if (!bytes) return bytes.error();
-    if (bytes->size() < 24) return core::Error::make(core::Errc::Malformed, "short FileMailslotQueryInformation");
+    if (bytes->size() < 16) return core::Error::make(core::Errc::Malformed, "short GetMailslotInfo answer");
     MailslotInfo m;
     m.maxMessageSize = u32At(*bytes, 0);
-    const std::uint32_t next = u32At(*bytes, 8);
+    const std::uint32_t next = u32At(*bytes, 4);
     if (next != MAILSLOT_NO_MESSAGE) m.nextSize = next;
-    m.messageCount = u32At(*bytes, 12);
-    // ReadTimeout: relative time in 100 ns units, negative; -1 (all bits set) waits forever.
-    std::int64_t t = 0;
-    for (std::size_t i = 0; i < 8; ++i) t |= static_cast<std::int64_t>((*bytes)[16 + i]) << (8 * i);
-    m.readTimeoutMs = t == -1 ? MAILSLOT_WAIT_FOREVER : static_cast<std::uint32_t>((t < 0 ? -t : t) / 10000);
+    m.messageCount = u32At(*bytes, 8);
+    m.readTimeoutMs = u32At(*bytes, 12);
     return m;
 }
 

@@ -113,7 +113,7 @@ struct MailslotInfo {
     std::uint32_t maxMessageSize = 0;
     std::optional<std::uint32_t> nextSize;  ///< none when no message is waiting
     std::uint32_t messageCount = 0;
-    std::uint32_t readTimeoutMs = 0;
+    std::uint32_t readTimeoutMs = 0;  ///< MAILSLOT_WAIT_FOREVER: a read waits forever
 };
 
 /// GetMailslotInfo on the worker.

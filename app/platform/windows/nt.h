@@ -61,6 +61,7 @@ NTSTATUS NTAPI NtOpenDirectoryObject(PHANDLE DirectoryHandle, ACCESS_MASK Desire
 NTSTATUS NTAPI NtQueryDirectoryObject(HANDLE DirectoryHandle, PVOID Buffer, ULONG Length, BOOLEAN ReturnSingleEntry,
                                       BOOLEAN RestartScan, PULONG Context, PULONG ReturnLength);
 NTSTATUS NTAPI NtOpenSection(PHANDLE SectionHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes);
+NTSTATUS NTAPI RtlGetLastNtStatus(void);
 NTSTATUS NTAPI NtQuerySection(HANDLE SectionHandle, int SectionInformationClass, PVOID SectionInformation,
                               SIZE_T SectionInformationLength, PSIZE_T ReturnLength);
 }

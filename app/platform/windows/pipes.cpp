@@ -9,6 +9,9 @@
 #include "windows/device_dir.h"
 #include "windows/nt.h"
 
+#include <aclapi.h>
+#include <sddl.h>
+
 #include <algorithm>
 #include <map>
 
@@ -19,6 +22,7 @@ constexpr std::uint32_t kUnlimited = 0xFFFFFFFFu;
 
 struct PipeRow {
     core::IpcObject obj;
+    std::u16string name;  ///< as the system spells it
     bool fromDirectory = false;
     bool fromHandles = false;
     std::optional<std::uint32_t> instances;
@@ -38,6 +42,7 @@ PipeRow& rowFor(std::map<std::u16string, PipeRow>& rows, std::u16string_view nam
     if (added) {
         it->second.obj.kind = core::Kind::NamedPipe;
         it->second.obj.name = toUtf8(name);
+        it->second.name = name;
     }
     return it->second;
 }
@@ -84,16 +89,6 @@ void fromHandles(Context& ctx, std::map<std::u16string, PipeRow>& rows) {
     }
 }
 
-std::string_view stateName(std::uint32_t s) {
-    switch (s) {
-    case 1: return "disconnected";
-    case 2: return "listening";
-    case 3: return "connected";
-    case 4: return "closing";
-    default: return "unknown";
-    }
-}
-
 void fillDetails(PipeRow& row) {
     auto& d = row.obj.details;
     d["instances"] = row.instances ? nlohmann::ordered_json(*row.instances) : nlohmann::ordered_json(nullptr);
@@ -111,10 +106,62 @@ void fillDetails(PipeRow& row) {
         d["direction"] = row.local->configuration == 0   ? "inbound"
                          : row.local->configuration == 1 ? "outbound"
                                                          : "duplex";
-        d["state"] = stateName(row.local->state);
         d["in_quota"] = row.local->inboundQuota;
         d["out_quota"] = row.local->outboundQuota;
     }
+}
+
+// The opt-in deep look connects to the pipe as a client, so the server sees a connection
+// come and go and one free instance is taken for a moment. SECURITY_SQOS_PRESENT |
+// SECURITY_IDENTIFICATION lets the server identify us but never impersonate us. Nothing is
+// read or written. Access is asked for in decreasing order, since an inbound-only pipe
+// refuses GENERIC_READ and GetNamedPipeInfo needs read or write access plus attributes.
+nlohmann::ordered_json deepLook(std::u16string_view name) {
+    nlohmann::ordered_json d = nlohmann::ordered_json::object();
+    std::wstring path = L"\\\\.\\pipe\\";
+    for (char16_t c : name) path.push_back(static_cast<wchar_t>(c));
+    const DWORD tries[] = {GENERIC_READ | READ_CONTROL, GENERIC_WRITE | FILE_READ_ATTRIBUTES | READ_CONTROL,
+                           FILE_READ_ATTRIBUTES | READ_CONTROL, FILE_READ_ATTRIBUTES};
+    UniqueHandle h;
+    DWORD err = 0;
+    for (DWORD access : tries) {
+        h.reset(CreateFileW(path.c_str(), access, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr, OPEN_EXISTING,
+                            SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION, nullptr));
+        if (h) break;
+        err = GetLastError();
+        if (err != ERROR_ACCESS_DENIED) break;
+    }
+    if (!h) {
+        d["error"] = err == ERROR_PIPE_BUSY ? std::string("all instances are busy")
+                                            : core::Error::fromWin32(err, "cannot connect").message();
+        return d;
+    }
+    DWORD flags = 0, outSize = 0, inSize = 0, maxInst = 0;
+    if (GetNamedPipeInfo(h.get(), &flags, &outSize, &inSize, &maxInst)) {
+        d["mode"] = (flags & PIPE_TYPE_MESSAGE) ? "message" : "byte";
+        d["in_buffer"] = inSize;
+        d["out_buffer"] = outSize;
+    }
+    ULONG serverPid = 0;
+    if (GetNamedPipeServerProcessId(h.get(), &serverPid)) d["server_pid"] = serverPid;
+    PSECURITY_DESCRIPTOR sd = nullptr;
+    if (GetSecurityInfo(h.get(), SE_KERNEL_OBJECT, OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION |
+                                                       DACL_SECURITY_INFORMATION,
+                        nullptr, nullptr, nullptr, nullptr, &sd) == ERROR_SUCCESS) {
+        LPWSTR text = nullptr;
+        ULONG len = 0;
+        if (ConvertSecurityDescriptorToStringSecurityDescriptorW(
+                sd, SDDL_REVISION_1, OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+                &text, &len)) {
+            std::u16string sddl;
+            for (LPWSTR c = text; *c; ++c) sddl.push_back(static_cast<char16_t>(*c));
+            // Wine keeps no security descriptor on pipes: an empty string, shown as null.
+            d["sddl"] = sddl.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(toUtf8(sddl));
+            LocalFree(text);
+        }
+        LocalFree(sd);
+    }
+    return d;
 }
 
 }  // namespace
@@ -125,6 +172,7 @@ void collectPipes(Context& ctx, core::Snapshot& out) {
     fromHandles(ctx, rows);
     for (auto& [key, row] : rows) {
         fillDetails(row);
+        if (out.deep) row.obj.details["deep"] = deepLook(row.name);
         out.objects.push_back(std::move(row.obj));
     }
 }
