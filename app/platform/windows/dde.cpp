@@ -10,6 +10,8 @@
 #include <dde.h>
 
 #include <chrono>
+#include <mutex>
+#include <optional>
 #include <vector>
 
 namespace ipcscope::win {
@@ -48,9 +50,37 @@ BOOL CALLBACK collectTopLevel(HWND w, LPARAM param) {
     return TRUE;
 }
 
+// Every initiate opens a conversation with each server (and our terminate closes it). A
+// monitor that samples every few seconds would keep knocking on every DDE server, so a
+// broadcast's result is reused for kReuseFor; a one-shot `list` always broadcasts afresh.
+constexpr auto kReuseFor = std::chrono::seconds(15);
+
+struct Broadcast {
+    std::chrono::steady_clock::time_point at;
+    std::vector<core::IpcObject> rows;
+    std::vector<core::SnapshotError> errors;
+};
+
+Broadcast broadcast();
+
 }  // namespace
 
 void collectDde(core::Snapshot& out) {
+    static std::mutex lock;
+    static std::optional<Broadcast> last;
+    std::lock_guard guard(lock);
+    const auto now = std::chrono::steady_clock::now();
+    if (!last || now - last->at >= kReuseFor) last = broadcast();
+    for (const auto& r : last->rows) out.objects.push_back(r);
+    for (const auto& e : last->errors) out.errors.push_back(e);
+}
+
+namespace {
+
+Broadcast broadcast() {
+    Broadcast result;
+    result.at = std::chrono::steady_clock::now();
+    core::Snapshot out;  // collects rows and errors of this broadcast
     static const bool registered = [] {
         WNDCLASSEXW wc{};
         wc.cbSize = sizeof wc;
@@ -62,14 +92,16 @@ void collectDde(core::Snapshot& out) {
     if (!registered) {
         out.errors.push_back({core::Family::Services, core::Kind::DdeServer,
                               core::Error::fromWin32(GetLastError(), "cannot register the DDE client window class")});
-        return;
+        result.errors = std::move(out.errors);
+        return result;
     }
     HWND client = CreateWindowExW(0, kClientClass, L"ipcscope DDE client", 0, 0, 0, 0, 0, HWND_MESSAGE, nullptr,
                                   GetModuleHandleW(nullptr), nullptr);
     if (!client) {
         out.errors.push_back({core::Family::Services, core::Kind::DdeServer,
                               core::Error::fromWin32(GetLastError(), "cannot create the DDE client window")});
-        return;
+        result.errors = std::move(out.errors);
+        return result;
     }
     std::vector<Reply> replies;
     SetWindowLongPtrW(client, GWLP_USERDATA, reinterpret_cast<LONG_PTR>(&replies));
@@ -122,6 +154,10 @@ void collectDde(core::Snapshot& out) {
     }
     SetWindowLongPtrW(client, GWLP_USERDATA, 0);
     DestroyWindow(client);
+    result.rows = std::move(out.objects);
+    result.errors = std::move(out.errors);
+    return result;
 }
 
+}  // namespace
 }  // namespace ipcscope::win
