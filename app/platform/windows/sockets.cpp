@@ -103,8 +103,17 @@ std::vector<SocketHandle> socketHandles(Context& ctx) {
     if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0) return found;
     const auto fileIndex = ctx.typeIndex("File");
     const auto self = GetCurrentProcessId();
+    // Named handles that are not sockets (files, pipes, devices: names come from the query
+    // worker, which survives handles that block) are skipped, so Winsock is only asked about
+    // sockets (\Device\Afd on Windows) and unnamed File handles (sockets under Wine).
+    std::set<std::pair<std::uint32_t, std::uint64_t>> notSockets;
+    const std::u16string_view afd = u"\\Device\\Afd";
+    for (const auto& n : ctx.namedFileHandles())
+        if (foldCase(std::u16string_view(n.name).substr(0, afd.size())) != foldCase(afd))
+            notSockets.emplace(n.entry.pid, n.entry.handle);
     for (const auto& e : *table) {
         if (e.pid == self || e.pid == 0 || (fileIndex && e.typeIndex != *fileIndex)) continue;
+        if (notSockets.count({e.pid, e.handle})) continue;
         UniqueHandle dup = ctx.duplicate(e);
         if (!dup) continue;
         const auto s = reinterpret_cast<SOCKET>(dup.get());
