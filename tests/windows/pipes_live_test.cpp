@@ -175,6 +175,26 @@ TEST(WinPipesLive, ContextLearnsTheFileTypeAndSeesTheHelperHandles) {
     EXPECT_EQ(ctx.deniedProcesses(), 0u);
 }
 
+TEST(WinPipesLive, AHolderThatExitsAfterTheTableIsSkippedNotDenied) {
+    const std::string name = uniqueName();
+    win::Context ctx;
+    std::uint32_t pid = 0;
+    {
+        HelperProcess helper({"pipes", name});
+        ASSERT_TRUE(helper.ready()) << helper.output();
+        pid = helper.pid();
+        ASSERT_TRUE(ctx.handleTable());
+        const auto& table = *ctx.handleTable();
+        ASSERT_TRUE(std::any_of(table.begin(), table.end(), [&](const auto& e) { return e.pid == pid; }));
+    }  // the helper is terminated here, after the table was taken
+    for (const auto& nh : ctx.namedFileHandles()) EXPECT_NE(nh.entry.pid, pid);
+    EXPECT_EQ(ctx.deniedProcesses(), 0u);
+    core::Snapshot snap;
+    ctx.finish(snap);
+    EXPECT_EQ(snap.deniedProcesses, 0u);
+    EXPECT_TRUE(snap.errors.empty());
+}
+
 TEST(WinCli, UnknownFamilyIsAUsageErrorOnOneLine) {
     auto r = runWin({IPCSCOPE_BIN, "list", "bogus"});
     EXPECT_EQ(r.exitCode, 2);

@@ -9,6 +9,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
+#include <set>
+#include <tuple>
 
 namespace ipcscope::win {
 namespace {
@@ -21,6 +24,25 @@ constexpr unsigned kMaxTimeouts = 16;
 // the size query and the copy.
 constexpr ULONG kFirstTableSize = 1u << 20;
 constexpr ULONG kMaxTableSize = 1u << 30;
+
+// Handles whose name query timed out, remembered across snapshots so a GUI refreshing every
+// few seconds does not wait on the same stuck handle each time. NOTE: a handle value reused
+// by its process for another object with the same access is skipped too; the set is bounded.
+using HandleKey = std::tuple<std::uint32_t, std::uint64_t, std::uint32_t>;
+std::mutex g_stuckMutex;
+std::set<HandleKey> g_stuck;
+constexpr std::size_t kMaxStuck = 4096;
+
+bool knownStuck(const HandleEntry& e) {
+    std::lock_guard lock(g_stuckMutex);
+    return g_stuck.count({e.pid, e.handle, e.access}) != 0;
+}
+
+void rememberStuck(const HandleEntry& e) {
+    std::lock_guard lock(g_stuckMutex);
+    if (g_stuck.size() >= kMaxStuck) g_stuck.clear();
+    g_stuck.insert({e.pid, e.handle, e.access});
+}
 
 std::u16string fromWide(const wchar_t* s, std::size_t n) {
     std::u16string out;
@@ -313,6 +335,10 @@ const std::vector<NamedHandle>& Context::namedFileHandles() {
     for (const auto& e : *table) {
         if (e.pid == m_self) continue;
         if (fileIndex && e.typeIndex != *fileIndex) continue;
+        if (knownStuck(e)) {
+            ++m_skippedStuck;
+            continue;
+        }
         UniqueHandle dup = duplicate(e);
         if (!dup) continue;
         if (!fileIndex) {
@@ -327,7 +353,7 @@ const std::vector<NamedHandle>& Context::namedFileHandles() {
         }
         auto name = queryObjectName(m_worker, dup.get());
         if (!name) {
-            if (name.error().code == core::Errc::Timeout) ++m_nameFailures;
+            if (name.error().code == core::Errc::Timeout) rememberStuck(e);
             if (m_worker.timeouts() >= kMaxTimeouts) break;
             continue;
         }
@@ -376,11 +402,11 @@ void Context::finish(core::Snapshot& out) {
                               core::Error::make(core::Errc::PermissionDenied,
                                                 std::to_string(m_denied) + " processes could not be opened to read "
                                                 "their handles" + (out.elevated ? "" : " (run as administrator)"))});
-    if (m_worker.timeouts() > 0)
+    if (m_worker.timeouts() > 0 || m_skippedStuck > 0)
         out.errors.push_back({std::nullopt, std::nullopt,
                               core::Error::make(core::Errc::Timeout,
-                                                std::to_string(m_worker.timeouts()) +
-                                                    " handle queries did not answer in time and were skipped")});
+                                                std::to_string(m_worker.timeouts() + m_skippedStuck) +
+                                                    " handles did not answer a name query in time and were skipped")});
 }
 
 }  // namespace ipcscope::win

@@ -10,6 +10,7 @@
 #include "core/model.h"
 #include "windows/nt.h"
 #include "windows/nt_parse.h"
+#include "windows/pipe_rows.h"
 
 #include <chrono>
 #include <cstdint>
@@ -66,7 +67,7 @@ public:
     /// Size of the worker's buffer: the most one query can return.
     static constexpr ULONG kBufferSize = 64 * 1024;
 
-    explicit QueryWorker(std::chrono::milliseconds timeout = std::chrono::milliseconds(500));
+    explicit QueryWorker(std::chrono::milliseconds timeout = std::chrono::milliseconds(200));
     ~QueryWorker();
     QueryWorker(const QueryWorker&) = delete;
     QueryWorker& operator=(const QueryWorker&) = delete;
@@ -91,30 +92,8 @@ private:
 /// NtQueryObject(ObjectNameInformation) on the worker: the object's NT name ("" if unnamed).
 [[nodiscard]] core::Result<std::u16string> queryObjectName(QueryWorker& worker, HANDLE h);
 
-/// The fields of FILE_PIPE_LOCAL_INFORMATION the collectors use.
-struct PipeLocalInfo {
-    std::uint32_t type = 0;           ///< 0 byte stream, 1 message
-    std::uint32_t configuration = 0;  ///< 0 inbound, 1 outbound, 2 full duplex
-    std::uint32_t maxInstances = 0;   ///< 0xFFFFFFFF: unlimited
-    std::uint32_t curInstances = 0;
-    std::uint32_t inboundQuota = 0;
-    std::uint32_t readDataAvailable = 0;
-    std::uint32_t outboundQuota = 0;
-    std::uint32_t writeQuotaAvailable = 0;
-    std::uint32_t state = 0;  ///< 1 disconnected, 2 listening, 3 connected, 4 closing
-    std::uint32_t end = 0;    ///< 0 client, 1 server
-};
-
 /// NtQueryInformationFile(FilePipeLocalInformation) on the worker.
 [[nodiscard]] core::Result<PipeLocalInfo> queryPipeLocal(QueryWorker& worker, HANDLE h);
-
-/// What GetMailslotInfo returns; only the server (reading) end answers.
-struct MailslotInfo {
-    std::uint32_t maxMessageSize = 0;
-    std::optional<std::uint32_t> nextSize;  ///< none when no message is waiting
-    std::uint32_t messageCount = 0;
-    std::uint32_t readTimeoutMs = 0;  ///< MAILSLOT_WAIT_FOREVER: a read waits forever
-};
 
 /// GetMailslotInfo on the worker.
 [[nodiscard]] core::Result<MailslotInfo> queryMailslot(QueryWorker& worker, HANDLE h);
@@ -143,6 +122,8 @@ public:
 
     /// Every named File handle of other processes (pipes, mailslots, files, devices). Handles
     /// of processes that cannot be opened are skipped and the process counted as denied.
+    /// Unnamed File handles (sockets, anonymous pipes) are not kept: walk handleTable() with
+    /// typeIndex("File") and duplicate() for those.
     [[nodiscard]] const std::vector<NamedHandle>& namedFileHandles();
 
     /// The opened process for an entry's pid (PROCESS_DUP_HANDLE), or null if denied or gone.
@@ -180,7 +161,7 @@ private:
     std::map<std::uint32_t, UniqueHandle> m_processes;  ///< null handle: denied or gone
     std::optional<std::map<std::uint32_t, std::string>> m_names;
     std::uint32_t m_denied = 0;
-    std::uint32_t m_nameFailures = 0;
+    std::uint32_t m_skippedStuck = 0;  ///< handles that timed out in an earlier snapshot
     std::uint32_t m_self = 0;
 };
 
