@@ -129,7 +129,11 @@ TEST_F(MailslotLan, MalformedDatagramsAreShownAndCountedAndTheListenerGoesOn) {
 
 TEST_F(MailslotLan, SizeLimitIsEnforcedBeforeTheWireAndTsharkDecodesWhatIsSent) {
     const std::string pcap = dir.path() + "/cap.pcapng";
-    Background tshark(lan.in(kC, {"tshark", "-n", "-i", lan.dev(kC), "-f", "udp port 138", "-a", "duration:25", "-w", pcap}),
+    // The capture stops by itself after two frames, so everything it saw is flushed to the
+    // file. The refused messages go first: if one of them reached the wire, it would be
+    // among the two frames and the assertions below would see it.
+    Background tshark(lan.in(kC, {"tshark", "-n", "-i", lan.dev(kC), "-f", "udp port 138", "-a", "packets:2", "-a",
+                                  "duration:40", "-w", pcap}),
                       dir.path(), "tshark");
     ASSERT_TRUE(eventually([&] { return tshark.err().find("Capturing on") != std::string::npos; }, std::chrono::seconds(15)))
         << tshark.err();
@@ -137,8 +141,7 @@ TEST_F(MailslotLan, SizeLimitIsEnforcedBeforeTheWireAndTsharkDecodesWhatIsSent) 
         return runCmd(lan.in(kA, {IPCSCOPE_BIN, "send", "\\\\*\\mailslot\\" + slot, "--text", std::string(n, 'x'), "--iface",
                                   lan.dev(kA), "--domain", "TESTDOM"}));
     };
-    auto ok400 = send("ipcscope-test", 400);
-    EXPECT_EQ(ok400.exitCode, 0) << ok400.err;
+    const std::string longSlot(40, 'L');
     auto no401 = send("ipcscope-test", 401);
     EXPECT_EQ(no401.exitCode, 1);
     EXPECT_EQ(lines(no401.err).size(), 1u) << no401.err;
@@ -146,17 +149,16 @@ TEST_F(MailslotLan, SizeLimitIsEnforcedBeforeTheWireAndTsharkDecodesWhatIsSent) 
     EXPECT_NE(no401.err.find("400"), std::string::npos) << no401.err;
     EXPECT_TRUE(no401.out.empty());
     // 40 characters of name leave 443 - 51 = 392 bytes.
-    const std::string longSlot(40, 'L');
-    auto ok392 = send(longSlot, 392);
-    EXPECT_EQ(ok392.exitCode, 0) << ok392.err;
     auto no393 = send(longSlot, 393);
     EXPECT_EQ(no393.exitCode, 1);
     EXPECT_NE(no393.err.find("393"), std::string::npos) << no393.err;
     EXPECT_NE(no393.err.find("392"), std::string::npos) << no393.err;
-    // Give the capture time to write the last packet, then stop it.
-    std::this_thread::sleep_for(std::chrono::seconds(1));
-    tshark.terminate();
-    tshark.wait(std::chrono::seconds(10));
+    auto ok400 = send("ipcscope-test", 400);
+    EXPECT_EQ(ok400.exitCode, 0) << ok400.err;
+    auto ok392 = send(longSlot, 392);
+    EXPECT_EQ(ok392.exitCode, 0) << ok392.err;
+    EXPECT_TRUE(eventually([&] { return !tshark.running(); }, std::chrono::seconds(30))) << "the capture saw fewer than two frames";
+    tshark.wait(std::chrono::seconds(5));
 
     auto frames = runCmd({"tshark", "-n", "-r", pcap, "-T", "fields", "-e", "mailslot.name", "-e", "smb.dc"}, 60);
     ASSERT_EQ(frames.exitCode, 0) << frames.err;
