@@ -23,12 +23,13 @@ if ! apt-get source --print-uris libsdl2 >/dev/null 2>&1; then
   : >"$derived.tmp"
   for f in /etc/apt/sources.list.d/*.sources; do
     [ -f "$f" ] && [ "$f" != "$derived" ] || continue
-    grep -q 'deb.debian.org\|debian' "$f" || continue
+    grep -qE '^URIs:.*debian\.org' "$f" || continue  # only Debian's own archives carry sources
     sed -e 's/^Types:.*$/Types: deb-src/' "$f" >>"$derived.tmp"
     echo >>"$derived.tmp"
   done
   if [ -f /etc/apt/sources.list ]; then
-    grep -E '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' >/etc/apt/sources.list.d/ipcscope-deb-src.list || true
+    grep -E '^deb .*debian\.org' /etc/apt/sources.list | sed 's/^deb /deb-src /' \
+      >/etc/apt/sources.list.d/ipcscope-deb-src.list || true
   fi
   mv "$derived.tmp" "$derived"
   apt-get update -qq
