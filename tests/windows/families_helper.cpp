@@ -87,7 +87,10 @@ void makeSection(const char* key, const std::wstring& name, HANDLE& keep) {
 }
 
 bool setClipboard(HWND owner, const std::wstring& formatName) {
-    if (!OpenClipboard(owner)) return false;
+    // Another process (an ipcscope snapshot in a parallel test) may hold it for a moment.
+    bool open = false;
+    for (int attempt = 0; attempt < 50 && !(open = OpenClipboard(owner) != 0); ++attempt) Sleep(20);
+    if (!open) return false;
     EmptyClipboard();
     HGLOBAL text = GlobalAlloc(GMEM_MOVEABLE, sizeof kClipboardText);
     std::memcpy(GlobalLock(text), kClipboardText, sizeof kClipboardText);
