@@ -15,10 +15,11 @@ run_packages=(
   libx11-dev libxres-dev libgtest-dev googletest
 )
 # What the tests add: headless X, the Windows lane (mingw-w64 + Wine), network peers and
-# tools for the multi-host tests, clang for the fuzzers, benchmark references.
+# tools for the multi-host tests, clang for the fuzzers, benchmark references; dpkg-dev
+# for the Debian source packages the Windows GUI is cross-built from.
 test_packages=(
   xvfb xauth xclip x11-utils imagemagick
-  mingw-w64 wine wine64
+  mingw-w64 wine wine64 dpkg-dev
   iproute2 procps lsof util-linux samba tshark iperf3 hyperfine
   clang libclang-rt-14-dev
 )
@@ -96,6 +97,8 @@ case "$cmd" in
     export WINEPREFIX="$PWD/build/wineprefix"
     wineserver -k 2>/dev/null || true
     rm -rf build/wineprefix build/wineprefix.lock
+    log "Windows GUI dependencies (SDL2 cross-built from Debian's source package)"
+    scripts/windows-gui-deps.sh
     build windows
     build linux
     build linux-asan

@@ -19,6 +19,25 @@ if(CMAKE_CROSSCOMPILING AND WIN32)
   target_compile_definitions(ipcscope_deps INTERFACE FMT_HEADER_ONLY SPDLOG_FMT_EXTERNAL
                                                      WIN32_LEAN_AND_MEAN NOMINMAX _WIN32_WINNT=0x0A00)
   target_link_libraries(ipcscope_deps INTERFACE Threads::Threads)
+  if(IPCSCOPE_BUILD_GUI)
+    # SDL2 cross-built and Dear ImGui's sources, both from Debian source packages, prepared by
+    # scripts/windows-gui-deps.sh (Debian ships no mingw builds of either).
+    set(IPCSCOPE_WIN_GUI_DEPS "${CMAKE_SOURCE_DIR}/build/gui-deps" CACHE PATH
+        "Folder prepared by scripts/windows-gui-deps.sh")
+    file(GLOB IPCSCOPE_IMGUI_SRC LIST_DIRECTORIES true "${IPCSCOPE_WIN_GUI_DEPS}/src/imgui-*")
+    list(FILTER IPCSCOPE_IMGUI_SRC EXCLUDE REGEX "\\.(tar\\..*|dsc)$")
+    if(EXISTS "${IPCSCOPE_WIN_GUI_DEPS}/win64/.ipcscope-ready" AND IPCSCOPE_IMGUI_SRC
+       AND EXISTS "/usr/include/stb/stb_image_write.h")
+      find_package(SDL2 REQUIRED CONFIG PATHS "${IPCSCOPE_WIN_GUI_DEPS}/win64" NO_DEFAULT_PATH
+                   NO_CMAKE_FIND_ROOT_PATH)
+      file(CREATE_LINK "/usr/include/stb" "${_hdr}/stb" SYMBOLIC)
+      message(STATUS "Windows GUI: SDL2 from ${IPCSCOPE_WIN_GUI_DEPS}/win64, Dear ImGui from ${IPCSCOPE_IMGUI_SRC}")
+    else()
+      message(WARNING "Windows GUI dependencies not found in ${IPCSCOPE_WIN_GUI_DEPS} (run "
+                      "scripts/windows-gui-deps.sh; libstb-dev provides stb): building without the GUI")
+      set(IPCSCOPE_BUILD_GUI OFF)  # for this configure only: a later run with the folder ready builds it
+    endif()
+  endif()
   if(IPCSCOPE_BUILD_TESTS)
     set(gtest_force_shared_crt ON CACHE BOOL "" FORCE)
     set(INSTALL_GTEST OFF CACHE BOOL "" FORCE)

@@ -70,7 +70,8 @@ Runner addList(CLI::App& app) {
     cmd->add_option("-p,--pid", opt->pids, "Keep rows held by this process (repeatable)");
     cmd->add_flag("--deep", opt->deep,
                   "Also connect to named pipes for their mode, buffer sizes, server PID and security "
-                  "descriptor (Windows; the pipe server sees a client connect and go)");
+                  "descriptor (Windows; the pipe server sees a client connect and go). With --filter, only "
+                  "pipes whose name matches are connected to");
     cmd->add_option("-s,--sort", opt->sort, "Sort rows by kind, name, pid or size")
         ->check(CLI::IsMember({"kind", "name", "pid", "size"}));
     return [opt]() -> int {
@@ -80,6 +81,7 @@ Runner addList(CLI::App& app) {
             return kExitUsage;
         }
         sel->deep = opt->deep;
+        sel->deepMatch = opt->filter;  // connect only to what will be shown
         core::Snapshot snap = core::takeSnapshot(*sel);
         std::erase_if(snap.objects, [&](const core::IpcObject& o) { return !matches(o, *opt); });
         sortObjects(snap.objects, opt->sort);

@@ -59,6 +59,7 @@ Snapshot takeSnapshot(const Selection& selection) {
     snap.elevated = platform::isElevated();
     snap.families = selection.effectiveFamilies();
     snap.deep = selection.deep;
+    snap.deepMatch = selection.deepMatch;
 
     for (Kind k : selection.kinds)
         if (!kindSupported(k, snap.platform) &&

@@ -12,6 +12,7 @@ struct Selection {
     std::vector<Family> families;  ///< empty means every family
     std::vector<Kind> kinds;       ///< empty means every kind of the selected families
     bool deep = false;             ///< opt-in deep look: backends may connect to objects
+    std::string deepMatch;         ///< deep look only at objects whose name contains this (any case)
 
     [[nodiscard]] bool wantsKind(Kind k) const;
     [[nodiscard]] std::vector<Family> effectiveFamilies() const;

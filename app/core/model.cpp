@@ -1,6 +1,7 @@
 #include "core/model.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <tuple>
@@ -111,6 +112,14 @@ void IpcObject::addHolder(Holder h) {
     auto it = std::lower_bound(pids.begin(), pids.end(), h.pid);
     if (it == pids.end() || *it != h.pid) pids.insert(it, h.pid);
     if (std::find(holders.begin(), holders.end(), h) == holders.end()) holders.push_back(std::move(h));
+}
+
+bool Snapshot::wantsDeepLook(std::string_view name) const {
+    if (!deep) return false;
+    if (deepMatch.empty()) return true;
+    return std::search(name.begin(), name.end(), deepMatch.begin(), deepMatch.end(), [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+           }) != name.end();
 }
 
 void Snapshot::sort() {

@@ -107,6 +107,10 @@ struct Snapshot {
     std::uint32_t deniedProcesses = 0;  ///< processes whose handles or fds could not be read
     std::vector<Family> families;       ///< what was asked for
     bool deep = false;                  ///< a deep look was asked for (backends may connect)
+    std::string deepMatch;              ///< ... only at objects whose name contains this (any case)
+
+    /// True when a backend may take a deep look at the object with this name.
+    [[nodiscard]] bool wantsDeepLook(std::string_view name) const;
     std::vector<IpcObject> objects;
     std::vector<SnapshotError> errors;
 

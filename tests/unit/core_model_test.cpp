@@ -86,3 +86,14 @@ TEST(Time, IsoUtcHasMilliseconds) {
     EXPECT_EQ(isoUtc(t), "2025-11-26T10:00:00.123Z");
     EXPECT_EQ(isoUtc(system_clock::time_point{}), "1970-01-01T00:00:00.000Z");
 }
+
+TEST(Snapshot, DeepLookOnlyWhenAskedAndOnlyWhereTheNameMatches) {
+    Snapshot s;
+    EXPECT_FALSE(s.wantsDeepLook("anything"));
+    s.deep = true;
+    EXPECT_TRUE(s.wantsDeepLook("anything"));
+    s.deepMatch = "Spool";
+    EXPECT_TRUE(s.wantsDeepLook("spoolss"));
+    EXPECT_TRUE(s.wantsDeepLook("my-SPOOL-pipe"));
+    EXPECT_FALSE(s.wantsDeepLook("lsass"));
+}

@@ -2,6 +2,7 @@
 
 #include "core/platform.h"
 #include "windows/collectors.h"
+#include "windows/families.h"
 
 #include <windows.h>
 
@@ -38,6 +39,18 @@ void collect(std::span<const core::Family> families, core::Snapshot& out) {
         switch (family) {
         case core::Family::Pipes: win::collectPipes(ctx, out); break;
         case core::Family::Mailslots: win::collectMailslots(ctx, out); break;
+        case core::Family::Mappings:
+            win::collectSections(ctx, out);
+            win::collectSharedDlls(out);
+            break;
+        case core::Family::Clipboard: win::collectClipboard(out); break;
+        case core::Family::Windows: win::collectWindows(out); break;
+        case core::Family::Services:
+            win::collectDde(out);
+            win::collectRot(out);
+            win::collectRpc(out);
+            break;
+        case core::Family::Sockets: win::collectSockets(ctx, out); break;
         default:
             out.errors.push_back({family, std::nullopt,
                                   core::Error::make(core::Errc::NotSupported,

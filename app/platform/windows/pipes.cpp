@@ -106,7 +106,7 @@ void collectPipes(Context& ctx, core::Snapshot& out) {
     const auto directory = fromDirectory(out);
     const auto sightings = fromHandles(ctx);
     for (auto& obj : mergePipes(directory, sightings)) {
-        if (out.deep) obj.details["deep"] = deepLook(obj.name);
+        if (out.wantsDeepLook(obj.name)) obj.details["deep"] = deepLook(obj.name);
         out.objects.push_back(std::move(obj));
     }
 }

@@ -1,0 +1,91 @@
+#include "windows/nt_dir_parse.h"
+
+namespace ipcscope::win {
+namespace {
+
+std::uint64_t readLe(std::span<const std::uint8_t> b, std::size_t at, unsigned width) {
+    std::uint64_t v = 0;
+    for (unsigned i = 0; i < width; ++i) v |= static_cast<std::uint64_t>(b[at + i]) << (8 * i);
+    return v;
+}
+
+void appendUtf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+// UNICODE_STRING: Length (bytes, u16), MaximumLength (u16), padding to pointer alignment, Buffer.
+struct RawString {
+    std::uint16_t length;
+    std::uint64_t address;
+};
+
+RawString readUnicodeString(std::span<const std::uint8_t> b, std::size_t at, unsigned ptr) {
+    return {static_cast<std::uint16_t>(readLe(b, at, 2)), readLe(b, at + ptr, ptr)};
+}
+
+core::Result<std::string> resolve(std::span<const std::uint8_t> b, std::uint64_t base, RawString s, const char* what) {
+    if (s.length == 0) return std::string();
+    if (s.length % 2 != 0)
+        return core::Error::make(core::Errc::Malformed, std::string(what) + " has an odd byte length");
+    if (s.address < base || s.address - base > b.size() || b.size() - (s.address - base) < s.length)
+        return core::Error::make(core::Errc::Malformed, std::string(what) + " points outside the buffer");
+    const auto off = static_cast<std::size_t>(s.address - base);
+    return utf16leToUtf8(b.subspan(off, s.length));
+}
+
+}  // namespace
+
+std::string utf16leToUtf8(std::span<const std::uint8_t> bytes) {
+    std::string out;
+    out.reserve(bytes.size() / 2);
+    const std::size_t units = bytes.size() / 2;
+    for (std::size_t i = 0; i < units; ++i) {
+        const std::uint32_t u = bytes[2 * i] | (static_cast<std::uint32_t>(bytes[2 * i + 1]) << 8);
+        if (u >= 0xD800 && u <= 0xDBFF && i + 1 < units) {
+            const std::uint32_t lo = bytes[2 * i + 2] | (static_cast<std::uint32_t>(bytes[2 * i + 3]) << 8);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                appendUtf8(out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+                ++i;
+                continue;
+            }
+        }
+        appendUtf8(out, (u >= 0xD800 && u <= 0xDFFF) ? 0xFFFD : u);
+    }
+    return out;
+}
+
+core::Result<std::vector<ObjectDirEntry>> parseObjectDirectoryBuffer(std::span<const std::uint8_t> buffer,
+                                                                     std::uint64_t baseAddress, unsigned pointerSize) {
+    if (pointerSize != 4 && pointerSize != 8)
+        return core::Error::make(core::Errc::InvalidArgument, "pointer size must be 4 or 8");
+    const std::size_t stringSize = 2 * pointerSize;  // u16 + u16 + padding, then the pointer
+    const std::size_t recordSize = 2 * stringSize;
+    std::vector<ObjectDirEntry> out;
+    for (std::size_t at = 0; buffer.size() - at >= recordSize; at += recordSize) {
+        const RawString name = readUnicodeString(buffer, at, pointerSize);
+        const RawString type = readUnicodeString(buffer, at + stringSize, pointerSize);
+        if (name.length == 0 && name.address == 0 && type.length == 0 && type.address == 0) break;
+        auto n = resolve(buffer, baseAddress, name, "object name");
+        if (!n) return n.error();
+        auto t = resolve(buffer, baseAddress, type, "type name");
+        if (!t) return t.error();
+        out.push_back({std::move(*n), std::move(*t)});
+    }
+    return out;
+}
+
+}  // namespace ipcscope::win

@@ -1,0 +1,58 @@
+#pragma once
+// Pure helpers that turn raw Windows values into the text of a row: socket addresses as the IP
+// helper tables store them, TCP states, standard clipboard format names, RPC string bindings.
+// No OS headers, so they are unit-tested on values built in the test.
+
+#include "core/model.h"
+#include "core/result.h"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ipcscope::win {
+
+/// The IP helper tables keep a port in network order in the low 16 bits of a DWORD
+/// (MIB_TCPROW_OWNER_PID.dwLocalPort): the DWORD read as little-endian has the bytes swapped.
+[[nodiscard]] std::uint16_t portFromTableDword(std::uint32_t value) noexcept;
+
+/// "127.0.0.1" from the four address bytes in network order (as stored in memory).
+[[nodiscard]] std::string formatIpv4(const std::array<std::uint8_t, 4>& bytes);
+
+/// RFC 5952 text ("::1", "fe80::1%3") from the 16 bytes and the scope id (0 = none).
+[[nodiscard]] std::string formatIpv6(const std::array<std::uint8_t, 16>& bytes, std::uint32_t scope = 0);
+
+/// "127.0.0.1:80" or "[::1]:80".
+[[nodiscard]] std::string formatEndpoint(const std::string& address, std::uint16_t port, bool ipv6);
+
+/// MIB_TCP_STATE values (1 closed ... 12 delete-tcb) as lower-case words; "unknown" otherwise.
+[[nodiscard]] std::string_view tcpStateName(std::uint32_t state) noexcept;
+
+/// Name of a predefined clipboard format ("CF_UNICODETEXT"), including the private and GDI
+/// ranges ("CF_PRIVATEFIRST+3"); nullopt for registered formats (0xC000 and up) and unknown ids.
+[[nodiscard]] std::optional<std::string> standardClipboardFormatName(std::uint32_t id);
+
+/// Whether a predefined format's data is a global memory block (so GlobalSize gives its size);
+/// false for GDI handles (CF_BITMAP, CF_PALETTE, CF_ENHMETAFILE, ...) and CF_OWNERDISPLAY.
+[[nodiscard]] bool clipboardFormatIsGlobalMemory(std::uint32_t id) noexcept;
+
+/// The parts of an RPC string binding: [ObjUuid@]ProtSeq:[NetworkAddr][[Endpoint][,Options]].
+struct StringBinding {
+    std::string objectUuid;
+    std::string protocolSequence;  ///< ncacn_ip_tcp, ncacn_np, ncalrpc, ...
+    std::string networkAddress;
+    std::string endpoint;
+    std::string options;
+    friend bool operator==(const StringBinding&, const StringBinding&) = default;
+};
+[[nodiscard]] core::Result<StringBinding> parseStringBinding(std::string_view text);
+
+/// One endpoint mapper element as a row: named by its string binding, with the interface, the
+/// protocol sequence and endpoint split out. A malformed binding is kept as the name, with an error.
+[[nodiscard]] core::IpcObject rpcEndpointRow(const std::string& interfaceUuid, std::uint16_t major,
+                                             std::uint16_t minor, const std::string& objectUuid,
+                                             const std::string& binding, const std::string& annotation);
+
+}  // namespace ipcscope::win

@@ -1,0 +1,104 @@
+// The Windows build's GUI, rendered under Wine with SDL's software renderer: the mappings tab
+// must show the sections a helper process holds. The picture is checked as on Linux: not
+// blank, an active tab, a table header band, table rows.
+
+#include "families_process.h"
+
+#include <windows.h>
+
+#include <gtest/gtest.h>
+
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_ONLY_PNG
+#include <stb_image.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <set>
+
+using namespace ipcscope::test;
+
+namespace {
+
+struct Image {
+    int w = 0, h = 0;
+    std::unique_ptr<unsigned char, void (*)(void*)> px{nullptr, stbi_image_free};
+    const unsigned char* at(int x, int y) const { return px.get() + (static_cast<std::size_t>(y) * w + x) * 3; }
+};
+
+bool isNear(const unsigned char* p, int r, int g, int b, int tol) {
+    return std::abs(p[0] - r) <= tol && std::abs(p[1] - g) <= tol && std::abs(p[2] - b) <= tol;
+}
+
+std::string tempPng() {
+    wchar_t dir[MAX_PATH] = {};
+    GetTempPathW(MAX_PATH, dir);
+    std::string out;
+    for (const wchar_t* c = dir; *c; ++c) out += static_cast<char>(*c);
+    return out + "ipcscope-gui-" + std::to_string(GetCurrentProcessId()) + ".png";
+}
+
+}  // namespace
+
+TEST(WinGuiScreenshot, MappingsTabShowsTheHelpersSections) {
+    HelperProcess helper(wineVisiblePath(IPCSCOPE_FAMILIES_HELPER), {});
+    ASSERT_TRUE(helper.ready()) << helper.transcript();
+    const std::string png = tempPng();
+    std::remove(png.c_str());
+    // The software renderer: the same pixels with or without a GPU, and no GL needed under Wine.
+    SetEnvironmentVariableW(L"SDL_RENDER_DRIVER", L"software");
+    const auto r = runProgram(wineVisiblePath(IPCSCOPE_BIN),
+                              {L"gui", L"--screenshot", std::wstring(png.begin(), png.end()), L"--frames", L"10",
+                               L"--tab", L"mappings", L"--size", L"1024x640"},
+                              120000);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+
+    Image img;
+    int n = 0;
+    img.px.reset(stbi_load(png.c_str(), &img.w, &img.h, &n, 3));
+    ASSERT_TRUE(img.px) << "not a PNG: " << png;
+    EXPECT_EQ(img.w, 1024);
+    EXPECT_EQ(img.h, 640);
+
+    std::set<unsigned> colours;
+    std::size_t background = 0;
+    for (int y = 0; y < img.h; ++y)
+        for (int x = 0; x < img.w; ++x) {
+            const auto* p = img.at(x, y);
+            colours.insert(static_cast<unsigned>(p[0] << 16 | p[1] << 8 | p[2]));
+            background += isNear(p, 15, 15, 15, 3);
+        }
+    EXPECT_GT(colours.size(), 30u);
+    EXPECT_LT(background, static_cast<std::size_t>(img.w) * img.h * 98 / 100);
+
+    // The active tab (Dear ImGui dark style TabActive, 0.20/0.41/0.68) in the tab bar.
+    int activeTab = 0;
+    for (int y = 20; y < 70; ++y)
+        for (int x = 0; x < img.w; ++x) activeTab += isNear(img.at(x, y), 51, 105, 173, 8);
+    EXPECT_GT(activeTab, 200) << "no active tab";
+
+    // A table header band (TableHeaderBg 0.19/0.19/0.20) spanning most of the width.
+    int headerRows = 0, headerEnd = 0;
+    for (int y = 0; y < img.h / 2; ++y) {
+        int run = 0;
+        for (int x = 0; x < img.w; ++x) run += isNear(img.at(x, y), 48, 48, 51, 3);
+        if (run > img.w / 2) {
+            ++headerRows;
+            headerEnd = y;
+        }
+    }
+    EXPECT_GE(headerRows, 8) << "no table header band";
+
+    // Rows: light text in the Kind and Name columns between the header and the log panel
+    // (the lower 30 % of the window); the helper's two sections and its DLL make three rows
+    // of about ten pixel lines each. An empty table has none.
+    int textLines = 0;
+    for (int y = headerEnd + 1; y < img.h * 7 / 10; ++y) {
+        int light = 0;
+        for (int x = 0; x < 400; ++x) light += img.at(x, y)[0] > 200;
+        textLines += light > 8;
+    }
+    EXPECT_GE(textLines, 20) << "the table shows too few rows (header ends at y=" << headerEnd << ")";
+    std::remove(png.c_str());
+}
