@@ -8,6 +8,7 @@
 #include <chrono>
 #include <climits>
 #include <future>
+#include <system_error>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -27,19 +28,25 @@ void collect(std::span<const core::Family> families, core::Snapshot& out) {
     auto wants = [&](core::Family f) { return std::find(families.begin(), families.end(), f) != families.end(); };
     // The kernel's socket tables do not depend on the fd walk: one thread reads them meanwhile.
     struct Tables {
-        std::optional<core::Result<std::vector<lnx::UnixDiagEntry>>> unix;
+        std::optional<core::Result<std::vector<lnx::UnixDiagEntry>>> unixSockets;
         std::optional<lnx::InetTables> inet;
     };
     const bool live = lnx::procRoot() == "/proc";
     const bool pipes = wants(core::Family::Pipes), sockets = wants(core::Family::Sockets);
+    auto readTables = [pipes, sockets, live, root = lnx::procRoot()] {
+        Tables t;
+        if (pipes && live) t.unixSockets = lnx::queryUnixDiag();
+        if (sockets) t.inet = lnx::readInetTables(root, live);
+        return t;
+    };
     std::future<Tables> tables;
-    if ((pipes && live) || sockets)
-        tables = std::async(std::launch::async, [pipes, sockets, live, root = lnx::procRoot()] {
-            Tables t;
-            if (pipes && live) t.unix = lnx::queryUnixDiag();
-            if (sockets) t.inet = lnx::readInetTables(root, live);
-            return t;
-        });
+    if ((pipes && live) || sockets) {
+        try {
+            tables = std::async(std::launch::async, readTables);
+        } catch (const std::system_error&) {
+            tables = std::async(std::launch::deferred, readTables);  // no thread to spare: read after the walk
+        }
+    }
     // One fd walk serves every family of the snapshot: it is the expensive part. Maps are read
     // in the same walk, and only when the mappings family is asked for.
     using Clock = std::chrono::steady_clock;
@@ -62,7 +69,7 @@ void collect(std::span<const core::Family> families, core::Snapshot& out) {
     phase("socket tables (after the walk)");
     for (core::Family family : families) {
         switch (family) {
-        case core::Family::Pipes: lnx::collectPipes(scan, t.unix ? &*t.unix : nullptr, out); break;
+        case core::Family::Pipes: lnx::collectPipes(scan, t.unixSockets ? &*t.unixSockets : nullptr, out); break;
         case core::Family::Mappings: lnx::collectMappings(scan, out); break;
         case core::Family::Sockets: lnx::collectSockets(scan, t.inet ? &*t.inet : nullptr, out); break;
         case core::Family::Clipboard: lnx::collectClipboard(scan, out); break;

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <system_error>
 #include <thread>
 #include <unistd.h>
 
@@ -135,7 +136,13 @@ ProcScan ProcScan::run(const std::string& root, const ScanOptions& options) {
     };
     {
         std::vector<std::thread> pool;
-        for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
+        for (unsigned t = 1; t < threads; ++t) {
+            try {
+                pool.emplace_back(work, t);
+            } catch (const std::system_error&) {
+                work(t);  // no thread to spare: this share is walked here
+            }
+        }
         work(0);
         for (auto& t : pool) t.join();
     }
