@@ -2,6 +2,7 @@
 
 #include "cli/commands.h"
 #include "core/collect.h"
+#include "core/columns.h"
 #include "core/platform.h"
 #include "core/render.h"
 
@@ -30,11 +31,7 @@ bool matches(const core::IpcObject& o, const ListOptions& opt) {
         std::none_of(opt.pids.begin(), opt.pids.end(), [&](long long p) { return std::find(o.pids.begin(), o.pids.end(), p) != o.pids.end(); }))
         return false;
     if (opt.filter.empty()) return true;
-    auto contains = [&](const std::string& hay) {
-        return std::search(hay.begin(), hay.end(), opt.filter.begin(), opt.filter.end(), [](char a, char b) {
-                   return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-               }) != hay.end();
-    };
+    auto contains = [&](std::string_view hay) { return core::containsNoCase(hay, opt.filter); };
     if (contains(o.name) || contains(std::string(core::kindName(o.kind)))) return true;
     for (const auto& h : o.holders)
         if (contains(h.command)) return true;

@@ -1,5 +1,7 @@
 #include "core/model.h"
 
+#include "core/columns.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -117,9 +119,7 @@ void IpcObject::addHolder(Holder h) {
 bool Snapshot::wantsDeepLook(std::string_view name) const {
     if (!deep) return false;
     if (deepMatch.empty()) return true;
-    return std::search(name.begin(), name.end(), deepMatch.begin(), deepMatch.end(), [](char a, char b) {
-               return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-           }) != name.end();
+    return containsNoCase(name, deepMatch);
 }
 
 void Snapshot::sort() {

@@ -1,6 +1,9 @@
 #include "core/render.h"
 
+#include "core/columns.h"
+
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
@@ -328,19 +331,49 @@ std::size_t displayWidth(const std::string& s) {
 }  // namespace
 
 std::string renderTable(const Snapshot& snap) {
-    std::vector<std::array<std::string, 5>> rows;
-    rows.push_back({"KIND", "NAME", "PIDS", "SIZE", "DETAILS"});
-    for (const auto& o : snap.objects)
-        rows.push_back({std::string(kindName(o.kind)), o.name, pidList(o.pids), humanSize(o.size), detailSummary(o)});
-    std::array<std::size_t, 5> width{};
-    for (const auto& r : rows)
-        for (std::size_t c = 0; c < 4; ++c) width[c] = std::max(width[c], displayWidth(r[c]));
+    // One family on show: its own columns, as in the GUI's tab. Several: the generic ones.
+    std::optional<Family> only;
+    if (snap.families.size() == 1) only = snap.families.front();
+    for (const auto& o : snap.objects) {
+        if (!only) only = o.family();
+        if (o.family() != *only) {
+            only.reset();
+            break;
+        }
+    }
+    const auto& columns = only ? columnsFor(*only) : genericColumns();
+
+    std::vector<std::vector<std::string>> rows;
+    rows.reserve(snap.objects.size() + 1);
+    rows.emplace_back();
+    for (const auto& c : columns) {
+        std::string h = c.header;
+        std::transform(h.begin(), h.end(), h.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+        rows.front().push_back(std::move(h));
+    }
+    for (const auto& o : snap.objects) {
+        auto& r = rows.emplace_back();
+        for (const auto& c : columns) r.push_back(c.text(o));
+    }
+    // Columns empty in every row (queues of FIFOs, say) are left out.
+    std::vector<std::size_t> shown;
+    std::vector<std::size_t> width(columns.size(), 0);
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        bool any = rows.size() == 1;
+        for (std::size_t r = 1; r < rows.size(); ++r) {
+            width[c] = std::max(width[c], displayWidth(rows[r][c]));
+            any = any || !rows[r][c].empty();
+        }
+        width[c] = std::max(width[c], displayWidth(rows[0][c]));
+        if (any) shown.push_back(c);
+    }
     std::string out;
     for (const auto& r : rows) {
         std::string line;
-        for (std::size_t c = 0; c < 5; ++c) {
+        for (std::size_t i = 0; i < shown.size(); ++i) {
+            const std::size_t c = shown[i];
             line += r[c];
-            if (c < 4) line.append(width[c] - displayWidth(r[c]) + 2, ' ');
+            if (i + 1 < shown.size()) line.append(width[c] - displayWidth(r[c]) + 2, ' ');
         }
         while (!line.empty() && line.back() == ' ') line.pop_back();
         out += line + '\n';

@@ -2,6 +2,7 @@
 
 #include "gui/views.h"
 
+#include "core/columns.h"
 #include "core/platform.h"
 #include "net/mailslot_client.h"
 #include "net/monitor.h"
@@ -18,13 +19,7 @@ namespace {
 
 constexpr std::size_t kMaxRows = 2000;
 
-bool containsNoCase(const std::string& hay, const char* needle) {
-    if (!*needle) return true;
-    const std::string_view n(needle);
-    return std::search(hay.begin(), hay.end(), n.begin(), n.end(), [](char a, char b) {
-               return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-           }) != hay.end();
-}
+using core::containsNoCase;
 
 }  // namespace
 

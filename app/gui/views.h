@@ -1,6 +1,7 @@
 #pragma once
 // The views of the monitor window. Each draws from an immutable snapshot; none calls a backend.
 
+#include "core/columns.h"
 #include "core/model.h"
 
 #include <spdlog/sinks/ringbuffer_sink.h>
@@ -15,23 +16,9 @@
 
 namespace ipcscope::gui {
 
-/// One column of a family's table: its header, how a row shows in it, and how it sorts.
-struct Column {
-    const char* header;
-    std::string (*text)(const core::IpcObject&);
-    /// Numeric sort key (size, first pid); null sorts by the text.
-    std::int64_t (*number)(const core::IpcObject&) = nullptr;
-    bool stretch = false;
-};
-
-/// The columns of a family's tab: pipes show state, flow and peers; mappings size, owner and
-/// mappers; sockets endpoints and state; the clipboard selection, target and owner. Families
-/// without their own set get kind, name, pids, size and a detail summary.
-[[nodiscard]] const std::vector<Column>& columnsFor(core::Family family);
-
-/// Every field of a row as (label, text) pairs, for the detail pane: kind, name, size, pids,
-/// each detail (structured values as compact JSON; holders are shown as their own table).
-[[nodiscard]] std::vector<std::pair<std::string, std::string>> detailFields(const core::IpcObject& obj);
+using core::Column;
+using core::columnsFor;
+using core::detailFields;
 
 /// The table of one family with filter, sorting, row count, and a detail pane for the
 /// selected row. Rows new since the previous snapshot are highlighted for a few seconds;

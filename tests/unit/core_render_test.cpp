@@ -60,7 +60,29 @@ TEST(Render, JsonKeepsTheContractKeys) {
     EXPECT_EQ(j["objects"][1]["size"], 4096);
 }
 
-TEST(Render, TableAlignsColumns) {
+TEST(Render, MixedFamiliesGetTheGenericColumns) {
+    auto s = sample();
+    s.errors.clear();
+    s.families = {Family::Pipes, Family::Sockets};
+    IpcObject tcp;
+    tcp.kind = Kind::TcpSocket;
+    tcp.name = "127.0.0.1:80";
+    s.objects.push_back(tcp);
+    const std::string t = renderTable(s);
+    std::istringstream in(t);
+    std::string header, row1, row2;
+    std::getline(in, header);
+    std::getline(in, row1);
+    std::getline(in, row2);
+    EXPECT_EQ(header.rfind("KIND", 0), 0u) << header;
+    EXPECT_EQ(header.find("NAME"), row1.find("/tmp/demo fifo"));
+    EXPECT_EQ(header.find("PIDS"), row1.find("17,4242"));
+    EXPECT_EQ(header.find("SIZE"), row2.find("4.0 KiB"));
+    EXPECT_NE(header.find("DETAILS"), std::string::npos);
+    EXPECT_NE(t.find("3 objects on testhost (linux)"), std::string::npos);
+}
+
+TEST(Render, OneFamilyGetsItsOwnColumns) {
     auto s = sample();
     s.errors.clear();
     const std::string t = renderTable(s);
@@ -69,9 +91,14 @@ TEST(Render, TableAlignsColumns) {
     std::getline(in, header);
     std::getline(in, row1);
     std::getline(in, row2);
-    EXPECT_EQ(header.find("NAME"), row1.find("/tmp/demo fifo"));
+    // The pipes columns, as in the GUI's tab; QUEUES is empty in every row and left out.
+    EXPECT_EQ(header.rfind("KIND", 0), 0u) << header;
+    EXPECT_NE(header.find("STATE"), std::string::npos) << header;
+    EXPECT_NE(header.find("COMMANDS"), std::string::npos) << header;
+    EXPECT_EQ(header.find("QUEUES"), std::string::npos) << header;
     EXPECT_EQ(header.find("PIDS"), row1.find("17,4242"));
-    EXPECT_EQ(header.find("SIZE"), row2.find("4.0 KiB"));
+    EXPECT_EQ(header.find("COMMANDS"), row1.find("reader, writer"));
+    EXPECT_EQ(header.find("STATE"), row2.find("stream listen"));
     EXPECT_NE(t.find("2 objects on testhost (linux)"), std::string::npos);
 }
 
