@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     runners["gui"] = addGui(app);
     runners["send"] = addSend(app);
     runners["mailslot"] = addMailslot(app);
+    runners["probe"] = addProbe(app);
     Runner listNetbios = addListNetbios(app);
 
     try {

@@ -21,6 +21,8 @@ Runner addKinds(CLI::App& app);
 Runner addGui(CLI::App& app);
 Runner addSend(CLI::App& app);
 Runner addMailslot(CLI::App& app);
+/// 'probe run TRANSPORT': throughput of one transport, measured by a probe executable.
+Runner addProbe(CLI::App& app);
 /// Adds "list netbios" under the list command (call after addList).
 Runner addListNetbios(CLI::App& app);
 

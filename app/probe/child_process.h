@@ -1,0 +1,58 @@
+#pragma once
+// A probe process whose stdout is read line by line through a pipe, with timeouts: reading
+// never blocks longer than asked, and the destructor kills and reaps a child still running.
+
+#include "core/result.h"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ipcscope::probe {
+
+class ChildProcess {
+public:
+    /// Starts `exe` with `args`; its stdout goes to a pipe, stdin is empty, stderr is inherited.
+    [[nodiscard]] static core::Result<std::unique_ptr<ChildProcess>> spawn(const std::string& exe,
+                                                                           const std::vector<std::string>& args);
+    ~ChildProcess();
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+
+    /// The next line without its "\n"; nullopt at end of output. Errc::Timeout when no full
+    /// line arrived within `timeout`; Errc::TooLarge when a line exceeds `maxLength` bytes.
+    [[nodiscard]] core::Result<std::optional<std::string>> readLine(std::chrono::milliseconds timeout, std::size_t maxLength);
+    /// Ends the process at once (SIGKILL to its process group / TerminateProcess).
+    void kill();
+    /// Waits up to `timeout` for the exit; then "exit code N" / "killed by signal N" in
+    /// exitDescription(). Errc::Timeout when it is still running.
+    [[nodiscard]] core::Status wait(std::chrono::milliseconds timeout);
+    [[nodiscard]] bool exitedCleanly() const noexcept { return m_exited && m_exitCode == 0 && m_signal == 0; }
+    [[nodiscard]] const std::string& exitDescription() const noexcept { return m_exitDescription; }
+    [[nodiscard]] std::int64_t pid() const noexcept { return m_pid; }
+
+private:
+    ChildProcess() = default;
+
+    std::int64_t m_pid = 0;
+    bool m_exited = false;
+    int m_exitCode = -1;
+    int m_signal = 0;
+    std::string m_exitDescription = "still running";
+    std::string m_buffer;
+    bool m_eof = false;
+#if defined(_WIN32)
+    void* m_process = nullptr;
+    void* m_stdout = nullptr;
+#else
+    int m_stdout = -1;
+#endif
+};
+
+/// The folder of the running executable ("" when it cannot be found).
+[[nodiscard]] std::string executableDir();
+
+}  // namespace ipcscope::probe

@@ -1,0 +1,97 @@
+// The throughput series built from probe lines, and its protocol-order checks.
+
+#include "core/throughput.h"
+
+#include <gtest/gtest.h>
+
+using namespace ipcscope::core;
+
+TEST(Throughput, CompleteRunGivesPointsAndTotals) {
+    ThroughputSeries s;
+    ASSERT_TRUE(s.feed("ipcscope-probe 1 shm 65536").ok());
+    EXPECT_EQ(s.state(), ProbeState::Running);
+    ASSERT_TRUE(s.feed("sample 500000 52428800 800").ok());     // 50 MiB in 0.5 s
+    ASSERT_TRUE(s.feed("sample 1000000 104857600 1600").ok()); // 100 MiB in 0.5 s
+    ASSERT_TRUE(s.feed("done 157286400 1000000").ok());
+    ASSERT_TRUE(s.finish().ok());
+    EXPECT_EQ(s.state(), ProbeState::Done);
+    ASSERT_EQ(s.points().size(), 2u);
+    EXPECT_DOUBLE_EQ(s.points()[0].mibPerSecond, 100.0);
+    EXPECT_DOUBLE_EQ(s.points()[1].mibPerSecond, 200.0);
+    EXPECT_DOUBLE_EQ(s.points()[1].tSeconds, 1.0);
+    EXPECT_DOUBLE_EQ(s.averageMiBps(), 150.0);
+    EXPECT_DOUBLE_EQ(s.peakMiBps(), 200.0);
+    EXPECT_EQ(s.sampledMessages(), 2400u);
+    EXPECT_EQ(s.hello()->transport, "shm");
+}
+
+TEST(Throughput, ZeroLengthIntervalIsNotADivisionByZero) {
+    ThroughputSeries s;
+    ASSERT_TRUE(s.feed("ipcscope-probe 1 pipe 4096").ok());
+    ASSERT_TRUE(s.feed("sample 0 4096 1").ok());
+    EXPECT_EQ(s.points()[0].mibPerSecond, 0.0);
+    EXPECT_EQ(s.averageMiBps(), 0.0);
+}
+
+TEST(Throughput, ProbeErrorEndsTheRun) {
+    ThroughputSeries s;
+    ASSERT_TRUE(s.feed("ipcscope-probe 1 tcp 1024").ok());
+    ASSERT_TRUE(s.feed("error connect: refused").ok());
+    EXPECT_EQ(s.state(), ProbeState::Failed);
+    EXPECT_EQ(s.failure(), "connect: refused");
+    EXPECT_FALSE(s.feed("sample 1 1 1").ok());
+    EXPECT_TRUE(s.finish().ok());
+}
+
+TEST(Throughput, OrderViolationsAreErrors) {
+    {
+        ThroughputSeries s;
+        auto st = s.feed("sample 1 2 3");
+        ASSERT_FALSE(st.ok());
+        EXPECT_NE(st.error().context.find("handshake"), std::string::npos) << st.error().context;
+        EXPECT_EQ(s.state(), ProbeState::Failed);
+    }
+    {
+        ThroughputSeries s;
+        ASSERT_TRUE(s.feed("ipcscope-probe 1 tcp 1024").ok());
+        EXPECT_FALSE(s.feed("ipcscope-probe 1 tcp 1024").ok());
+    }
+    {
+        ThroughputSeries s;
+        ASSERT_TRUE(s.feed("ipcscope-probe 1 tcp 1024").ok());
+        ASSERT_TRUE(s.feed("sample 100 1 1").ok());
+        auto st = s.feed("sample 50 1 1");
+        ASSERT_FALSE(st.ok());
+        EXPECT_NE(st.error().context.find("goes back"), std::string::npos);
+    }
+    {
+        ThroughputSeries s;
+        ASSERT_TRUE(s.feed("ipcscope-probe 1 tcp 1024").ok());
+        ASSERT_TRUE(s.feed("sample 100 10 1").ok());
+        EXPECT_FALSE(s.feed("done 11 100").ok());  // does not add up
+    }
+    {
+        ThroughputSeries s;
+        ASSERT_TRUE(s.feed("ipcscope-probe 1 tcp 1024").ok());
+        ASSERT_TRUE(s.feed("done 0 0").ok());
+        EXPECT_FALSE(s.feed("sample 1 1 1").ok());  // after done
+    }
+    {
+        ThroughputSeries s;
+        auto st = s.feed("Segmentation fault (core dumped)");
+        ASSERT_FALSE(st.ok());
+        EXPECT_EQ(st.error().code, Errc::Malformed);
+        EXPECT_NE(st.error().context.find("probe line 1"), std::string::npos) << st.error().context;
+    }
+}
+
+TEST(Throughput, EndOfOutputWithoutDoneIsAnError) {
+    ThroughputSeries s;
+    EXPECT_FALSE(s.finish().ok());
+    ThroughputSeries r;
+    ASSERT_TRUE(r.feed("ipcscope-probe 1 shm 1").ok());
+    ASSERT_TRUE(r.feed("sample 10 1 1").ok());
+    auto st = r.finish();
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.error().context.find("without a done line"), std::string::npos);
+}
