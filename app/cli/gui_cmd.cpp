@@ -16,6 +16,7 @@ struct GuiArgs {
     std::string screenshot;
     int frames = 60;
     std::string tab = "pipes";
+    std::string probe;
     int intervalMs = 2000;
     std::string size = "1280x800";
 };
@@ -28,7 +29,9 @@ Runner addGui(CLI::App& app) {
     cmd->add_option("--frames", a->frames, "Frames to render before the screenshot")->check(CLI::Range(1, 100000));
     std::vector<std::string> fams;
     for (auto f : core::kAllFamilies) fams.emplace_back(core::familyName(f));
+    fams.emplace_back("throughput");
     cmd->add_option("--tab", a->tab, "Family tab to open")->check(CLI::IsMember(fams));
+    cmd->add_option("--probe", a->probe, "Start the probe of this transport at launch (see 'probe run --help')");
     cmd->add_option("--interval", a->intervalMs, "Refresh period in milliseconds")->check(CLI::Range(100, 3600000));
     cmd->add_option("--size", a->size, "Window size WIDTHxHEIGHT");
     return [a]() -> int {
@@ -37,6 +40,7 @@ Runner addGui(CLI::App& app) {
         o.screenshot = a->screenshot;
         o.frames = a->frames;
         o.tab = a->tab;
+        o.probe = a->probe;
         o.intervalMs = a->intervalMs;
         if (std::sscanf(a->size.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 200 || o.height < 150) {
             printError("--size takes WIDTHxHEIGHT, at least 200x150, e.g. 1280x800");

@@ -3,6 +3,7 @@
 
 #include "gui/gui.h"
 #include "gui/mailslots_view.h"
+#include "gui/probes_view.h"
 #include "gui/views.h"
 
 #include "core/collect.h"
@@ -119,6 +120,8 @@ int run(const Options& options) {
     core::Sampler sampler(everythingHere, std::chrono::milliseconds(options.intervalMs));
     ObjectsView objects;
     MailslotsView mailslots;
+    ProbesView probes;
+    if (!options.probe.empty() && !probes.start(options.probe)) spdlog::warn("unknown probe transport {}", options.probe);
     LogView log(ring);
     const auto here = platform::current();
     core::Family wanted = core::parseFamily(options.tab).value_or(core::Family::Pipes);
@@ -191,6 +194,10 @@ int run(const Options& options) {
                 if (!supported && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
                     ImGui::SetTooltip("%s: not supported on %s", label.c_str(), std::string(core::platformName(here)).c_str());
             }
+            if (ImGui::BeginTabItem("Throughput", nullptr, (selectWanted && options.tab == "throughput") ? ImGuiTabItemFlags_SetSelected : 0)) {
+                probes.draw();
+                ImGui::EndTabItem();
+            }
             selectWanted = false;
             ImGui::EndTabBar();
         }
@@ -224,7 +231,8 @@ int run(const Options& options) {
         if (shot) {
             if (snap) ++framesWithData;
             const bool timedOut = std::chrono::steady_clock::now() - started > std::chrono::seconds(60);
-            if (framesWithData >= options.frames || timedOut) {
+            // A probe started at launch is pictured once it has finished.
+            if ((framesWithData >= options.frames && !probes.running()) || timedOut) {
                 int w = 0, h = 0;
                 SDL_GetRendererOutputSize(renderer, &w, &h);
                 if (timedOut && !snap) {

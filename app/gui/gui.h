@@ -9,7 +9,8 @@ namespace ipcscope::gui {
 struct Options {
     std::string screenshot;     ///< write a PNG of the window after `frames` frames, then exit
     int frames = 60;            ///< frames to render before the screenshot (with --screenshot)
-    std::string tab = "pipes";  ///< family tab selected at start
+    std::string tab = "pipes";  ///< family tab (or "throughput") selected at start
+    std::string probe;          ///< start this probe transport at launch (Throughput tab)
     int intervalMs = 2000;      ///< refresh period
     int width = 1280;
     int height = 800;

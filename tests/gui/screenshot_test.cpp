@@ -109,3 +109,33 @@ TEST(GuiScreenshot, UnwritablePathFailsWithOneLine) {
     for (std::size_t pos = 0; (pos = r.err.find("ipcscope: ", pos)) != std::string::npos; ++pos) ++ipcLines;
     EXPECT_EQ(ipcLines, 1u) << r.err;
 }
+
+namespace {
+/// Pixels in the colour of ImGui's dark-style plot lines (0.61 grey) below the tab bar.
+int plotLinePixels(const Image& img) {
+    int n = 0;
+    for (int y = 80; y < img.h - 200; ++y)
+        for (int x = 0; x < img.w; ++x) n += near(img.at(x, y), 156, 156, 156, 4);
+    return n;
+}
+}  // namespace
+
+TEST(GuiScreenshot, ThroughputTabGraphsAProbeRun) {
+    char dir[] = "/tmp/ipcscope-gui-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    const std::string idle = std::string(dir) + "/idle.png";
+    const std::string live = std::string(dir) + "/probe.png";
+    auto r0 = runGui({"--screenshot", idle, "--frames", "5", "--tab", "throughput", "--size", "1280x800"});
+    ASSERT_EQ(r0.exitCode, 0) << r0.err;
+    // The socket probe started at launch; the screenshot is taken once it finished.
+    auto r1 = runGui({"--screenshot", live, "--frames", "5", "--tab", "throughput", "--probe", "socket", "--size", "1280x800"});
+    ASSERT_EQ(r1.exitCode, 0) << r1.err;
+    EXPECT_EQ(r1.err.find("probe socket:"), std::string::npos) << "the probe failed: " << r1.err;
+    Image a = load(idle), b = load(live);
+    ASSERT_TRUE(a.px && b.px);
+    const int before = plotLinePixels(a), after = plotLinePixels(b);
+    EXPECT_GT(after, before + 300) << "no graph drawn: " << before << " grey pixels idle, " << after << " after the run";
+    std::remove(idle.c_str());
+    std::remove(live.c_str());
+    ::rmdir(dir);
+}
