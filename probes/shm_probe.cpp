@@ -4,6 +4,7 @@
 
 #include "probe_main.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <string>

@@ -1,5 +1,6 @@
 #include "probe/child_process.h"
 
+#include <algorithm>
 #include <thread>
 
 #if defined(_WIN32)
