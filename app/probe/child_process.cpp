@@ -23,13 +23,6 @@ using core::Errc;
 using core::Error;
 using Clock = std::chrono::steady_clock;
 
-namespace {
-std::chrono::milliseconds left(Clock::time_point deadline) {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    return ms.count() > 0 ? ms : std::chrono::milliseconds(0);
-}
-}  // namespace
-
 #if defined(_WIN32)
 
 core::Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const std::string& exe, const std::vector<std::string>& args) {
@@ -135,6 +128,13 @@ std::string executableDir() {
 }
 
 #else
+
+namespace {
+std::chrono::milliseconds left(Clock::time_point deadline) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    return ms.count() > 0 ? ms : std::chrono::milliseconds(0);
+}
+}  // namespace
 
 core::Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const std::string& exe, const std::vector<std::string>& args) {
     if (access(exe.c_str(), X_OK) != 0) return Error::fromErrno(errno, "cannot run " + exe);
