@@ -45,7 +45,7 @@ void expectComplete(const probe::RunSpec& s) {
     EXPECT_GT(series.averageMiBps(), 0.0);
     EXPECT_FALSE(series.points().empty());
     EXPECT_EQ(callbacks, series.lines());
-    std::printf("[ probe    ] %-6s %llu bytes in %llu ms: %.1f MiB/s\n", s.transport.c_str(),
+    std::printf("[ probe    ] %-6s %llu bytes in %llu us: %.1f MiB/s\n", s.transport.c_str(),
                 static_cast<unsigned long long>(series.done()->totalBytes),
                 static_cast<unsigned long long>(series.done()->elapsedUs), series.averageMiBps());
 }
