@@ -9,7 +9,8 @@
 ///     error <text>                                     last line of a failed transfer
 ///
 /// `t_us` is the time in microseconds since the transfer started, at the end of the interval. `bytes` and
-/// `messages` count what arrived during the interval (since the previous sample or the start),
+/// `messages` count what arrived during the interval (since the previous sample or the start;
+/// messages for shared memory, read calls for pipes and sockets),
 /// so the samples of a complete run add up to `total_bytes`. Numbers are unsigned decimal
 /// integers below 2^63. Fields are separated by single spaces. A line is at most
 /// kMaxProbeLineLength bytes.

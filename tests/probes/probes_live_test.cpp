@@ -8,6 +8,9 @@
 #include "wire/probe_line.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
 
 #include <chrono>
 #include <cstdio>
@@ -140,4 +143,40 @@ TEST(Probes, UnknownTransportAndMissingExecutableAreErrors) {
     auto st = probe::runProbe(s, series);
     ASSERT_FALSE(st.ok());
     EXPECT_EQ(st.error().code, core::Errc::NotFound);
+}
+
+TEST(Probes, CancelStopsARunningProbeQuickly) {
+    auto s = spec("shm", 1ull << 40, 64u << 10);  // would run until its 5 s deadline
+    std::atomic<bool> cancel{false};
+    core::ThroughputSeries series;
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto st = probe::runProbe(s, series, [&](const core::ThroughputSeries& x) {
+        if (!x.points().empty()) cancel = true;
+    }, &cancel);
+    const auto elapsed = std::chrono::steady_clock::now() - t0;
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.error().message().find("was stopped"), std::string::npos) << st.error().message();
+    EXPECT_LT(elapsed, std::chrono::seconds(3));
+    EXPECT_GT(series.sampledBytes(), 0u);
+}
+
+TEST(Probes, CliRunsAProbeAndPrintsJson) {
+    auto child = probe::ChildProcess::spawn(IPCSCOPE_BIN, {"probe", "run", "pipe", "--bytes", "8M", "--interval-ms", "20", "--seconds",
+                                                           "5", "--probe-dir", IPCSCOPE_PROBE_DIR, "--json"});
+    ASSERT_TRUE(child.ok()) << child.error().message();
+    std::string out;
+    while (true) {
+        auto line = (*child)->readLine(std::chrono::milliseconds(20000), 1 << 20);
+        ASSERT_TRUE(line.ok()) << line.error().message();
+        if (!line->has_value()) break;
+        out += **line + "\n";
+    }
+    ASSERT_TRUE((*child)->wait(std::chrono::milliseconds(5000)).ok());
+    EXPECT_TRUE((*child)->exitedCleanly()) << (*child)->exitDescription() << "\n" << out;
+    auto j = nlohmann::json::parse(out, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << out;
+    EXPECT_EQ(j["transport"], "pipe");
+    EXPECT_EQ(j["bytes"], 8u << 20);
+    EXPECT_EQ(j["complete"], true);
+    EXPECT_GT(j["mib_per_s"].get<double>(), 0.0);
 }
