@@ -77,6 +77,10 @@ public:
         }
         m_a = static_cast<unsigned char*>(a);
         m_b = static_cast<unsigned char*>(b);
+        // The mappings keep the memory; without the name nothing is left behind if the probe is
+        // killed (the maps still show it as "/dev/shm/ipcscope-probe-shm-PID (deleted)").
+        shm_unlink(m_name.c_str());
+        m_name.clear();
 #endif
         return core::okStatus();
     }

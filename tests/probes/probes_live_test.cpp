@@ -15,6 +15,10 @@
 #include <chrono>
 #include <cstdio>
 
+#if !defined(_WIN32)
+#include <unistd.h>
+#endif
+
 using namespace ipcscope;
 
 namespace {
@@ -131,6 +135,11 @@ TEST(Probes, AProbeKilledMidRunIsAnError) {
     ASSERT_FALSE(st.ok());
     EXPECT_NE(st.error().context.find("without a done line"), std::string::npos) << st.error().context;
     EXPECT_GT(series.sampledBytes(), 0u);
+#if !defined(_WIN32)
+    // The killed probe leaves no shared-memory object behind.
+    const std::string leftover = "/dev/shm/ipcscope-probe-shm-" + std::to_string((*child)->pid());
+    EXPECT_NE(::access(leftover.c_str(), F_OK), 0) << leftover;
+#endif
 }
 
 TEST(Probes, UnknownTransportAndMissingExecutableAreErrors) {
