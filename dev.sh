@@ -24,7 +24,7 @@ test_packages=(
   clang libclang-rt-14-dev
 )
 
-log() { printf '\n== %s\n' "$*"; }
+log() { printf '\n== %s  [%s]\n' "$*" "$(date +%T)"; }
 
 install_missing() {
   local missing=()
@@ -38,6 +38,12 @@ install_missing() {
   export DEBIAN_FRONTEND=noninteractive
   "${sudo[@]}" apt-get update -qq
   "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+  # The tests run their own nmbd inside a network namespace. Samba's packages start system
+  # services where systemd runs: stop those we just brought, so nothing announces itself on
+  # the machine's real network.
+  if [[ " ${missing[*]} " == *" samba "* ]] && [ -d /run/systemd/system ]; then
+    "${sudo[@]}" systemctl disable --now smbd nmbd samba-ad-dc >/dev/null 2>&1 || true
+  fi
 }
 
 build() {

@@ -60,13 +60,33 @@ std::string summaryCell(const IpcObject& o) { return detailSummary(o); }
 std::string pipeState(const IpcObject& o) {
     switch (o.kind) {
     case Kind::UnixSocket: return get(o, "type") + " " + get(o, "state");
+    case Kind::NamedPipe: {
+        std::string t = get(o, "type");
+        if (const auto d = get(o, "direction"); !d.empty()) t += (t.empty() ? "" : " ") + d;
+        return t;
+    }
     case Kind::Fifo:
         if (!field(o, "readers") || !field(o, "writers")) return {};
         return get(o, "readers") + " readers, " + get(o, "writers") + " writers";
     default: return {};
     }
 }
+// Named pipes: current / maximum instances.
+std::string instances(const IpcObject& o) {
+    if (o.kind != Kind::NamedPipe || !field(o, "instances")) return {};
+    return get(o, "instances") + "/" + (field(o, "unlimited") ? std::string("unlimited") : get(o, "max_instances"));
+}
+
 std::string pipePeer(const IpcObject& o) {
+    if (o.kind == Kind::NamedPipe) {
+        const auto* ends = field(o, "ends");
+        if (!ends || !ends->is_object()) return {};
+        std::string out;
+        for (const char* end : {"server", "client"})
+            if (auto it = ends->find(end); it != ends->end() && it->is_array() && !it->empty())
+                out += (out.empty() ? "" : ", ") + std::string(end) + " " + text(*it);
+        return out;
+    }
     if (o.kind == Kind::AnonPipe) {
         const auto chain = get(o, "chain");
         return chain.empty() ? get(o, "flow") : chain;
@@ -124,6 +144,7 @@ const std::vector<Column> kPipes{
     {"Kind", kindCell},
     {"Name", nameCell, nullptr, true},
     {"State", pipeState},
+    {"Instances", instances},
     {"Flow / peer", pipePeer, nullptr, true},
     {"Queues", queues},
     {"PIDs", pidsCell, firstPid},

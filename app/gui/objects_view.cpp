@@ -69,6 +69,14 @@ void ObjectsView::draw(const core::Snapshot& snap, core::Family family) {
                 keep = keep || containsNoCase(h.command, m_filter) || containsNoCase(std::to_string(h.pid), m_filter);
             if (keep) m_rows.push_back(&o);
         }
+        // Columns empty in every row (instances of FIFOs, queues of named pipes) are hidden.
+        m_columnUsed.assign(columns.size(), m_rows.empty());
+        for (std::size_t c = 0; c < columns.size(); ++c)
+            for (const auto* o : m_rows)
+                if (!columns[c].text(*o).empty()) {
+                    m_columnUsed[c] = true;
+                    break;
+                }
         m_rowsOf = &snap;
         m_rowsTakenAt = snap.takenAt;
         m_rowsFamily = family;
@@ -91,6 +99,7 @@ void ObjectsView::draw(const core::Snapshot& snap, core::Family family) {
             ImGuiTableColumnFlags cf = columns[c].stretch ? ImGuiTableColumnFlags_WidthStretch : 0;
             if (c == 0) cf |= ImGuiTableColumnFlags_DefaultSort;
             if (columns[c].number) cf |= ImGuiTableColumnFlags_PreferSortDescending;
+            if (c < m_columnUsed.size() && !m_columnUsed[c]) cf |= ImGuiTableColumnFlags_Disabled;
             ImGui::TableSetupColumn(columns[c].header, cf, 0, static_cast<ImGuiID>(c));
         }
         ImGui::TableHeadersRow();

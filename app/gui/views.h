@@ -60,6 +60,7 @@ private:
     std::chrono::system_clock::time_point m_rowsTakenAt{};
     core::Family m_rowsFamily{};
     std::string m_rowsFilter;
+    std::vector<bool> m_columnUsed;  // per column: some row shows something in it
     int m_rowsSortColumn = -1;
     bool m_rowsSortAscending = true;
 };
