@@ -102,3 +102,44 @@ TEST(WinGuiScreenshot, MappingsTabShowsTheHelpersSections) {
     EXPECT_GE(textLines, 20) << "the table shows too few rows (header ends at y=" << headerEnd << ")";
     std::remove(png.c_str());
 }
+
+namespace {
+/// Pixels in the colour of ImGui's dark-style plot lines (0.61 grey) below the tab bar and
+/// above the log panel.
+int plotLinePixels(const Image& img) {
+    int n = 0;
+    for (int y = 80; y < img.h * 7 / 10; ++y)
+        for (int x = 0; x < img.w; ++x) n += isNear(img.at(x, y), 156, 156, 156, 4);
+    return n;
+}
+
+Image shoot(const std::vector<std::wstring>& extra, std::string& err) {
+    const std::string png = tempPng();
+    std::remove(png.c_str());
+    SetEnvironmentVariableW(L"SDL_RENDER_DRIVER", L"software");
+    std::vector<std::wstring> args{L"gui", L"--screenshot", std::wstring(png.begin(), png.end()), L"--frames", L"5",
+                                   L"--tab", L"throughput", L"--size", L"1024x640"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = runProgram(wineVisiblePath(IPCSCOPE_BIN), args, 120000);
+    Image img;
+    if (r.exitCode != 0) {
+        err = r.err;
+        return img;
+    }
+    int n = 0;
+    img.px.reset(stbi_load(png.c_str(), &img.w, &img.h, &n, 3));
+    std::remove(png.c_str());
+    return img;
+}
+}  // namespace
+
+TEST(WinGuiScreenshot, ThroughputTabGraphsAShmProbeRun) {
+    std::string err;
+    const Image idle = shoot({}, err);
+    ASSERT_TRUE(idle.px) << err;
+    // The shm probe (a CreateFileMapping section) started at launch; the picture is taken when it finished.
+    const Image live = shoot({L"--probe", L"shm"}, err);
+    ASSERT_TRUE(live.px) << err;
+    const int before = plotLinePixels(idle), after = plotLinePixels(live);
+    EXPECT_GT(after, before + 300) << "no graph drawn: " << before << " grey pixels idle, " << after << " after the run";
+}
