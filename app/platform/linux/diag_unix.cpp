@@ -2,6 +2,7 @@
 // netlink framing is described in netlink(7) and sock_diag(7).
 
 #include "linux/diag_unix.h"
+#include "linux/diag_netlink.h"
 
 #include <cerrno>
 #include <cstring>
@@ -9,33 +10,17 @@
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 #include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
 namespace ipcscope::lnx {
 namespace {
 
-// Netlink is in host byte order; fields are read one by one at their offsets.
-std::uint16_t host16(const std::uint8_t* p) {
-    std::uint16_t v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-std::uint32_t host32(const std::uint8_t* p) {
-    std::uint32_t v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-std::int32_t hostI32(const std::uint8_t* p) {
-    std::int32_t v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
+using nl::align4;
+using nl::host16;
+using nl::host32;
+using nl::hostI32;
 
-constexpr std::size_t kNlHeader = 16;     // struct nlmsghdr
 constexpr std::size_t kDiagMsg = 16;      // struct unix_diag_msg
 constexpr std::size_t kAttrHeader = 4;    // struct rtattr / nlattr
-constexpr std::size_t align4(std::size_t n) { return (n + 3) & ~std::size_t{3}; }
 
 // Attribute types (enum in unix_diag.h), spelled here so the parser does not depend on the
 // installed headers being recent.
@@ -111,16 +96,16 @@ std::string_view unixDiagStateName(std::uint8_t state) noexcept {
 core::Result<UnixDiagParse> parseUnixDiagBuffer(std::span<const std::uint8_t> buf, std::vector<UnixDiagEntry>& out) {
     UnixDiagParse res;
     std::size_t off = 0;
-    while (off + kNlHeader <= buf.size()) {
+    while (off + nl::kHeader <= buf.size()) {
         const std::uint8_t* h = buf.data() + off;
         const std::size_t len = host32(h);
         const std::uint16_t type = host16(h + 4);
-        if (len < kNlHeader || len > buf.size() - off) {
+        if (len < nl::kHeader || len > buf.size() - off) {
             ++res.bad;  // a length that lies: nothing after it can be trusted
             return res;
         }
-        const std::uint8_t* payload = h + kNlHeader;
-        const std::size_t plen = len - kNlHeader;
+        const std::uint8_t* payload = h + nl::kHeader;
+        const std::size_t plen = len - nl::kHeader;
         if (type == NLMSG_DONE) {
             res.done = true;
             return res;
@@ -152,18 +137,6 @@ core::Result<UnixDiagParse> parseUnixDiagBuffer(std::span<const std::uint8_t> bu
 }
 
 core::Result<std::vector<UnixDiagEntry>> queryUnixDiag() {
-    const int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-    if (fd < 0) return core::Error::fromErrno(errno, "cannot open a NETLINK_SOCK_DIAG socket");
-    struct Closer {
-        int fd;
-        ~Closer() { ::close(fd); }
-    } closer{fd};
-    // NOTE: a dump that stalls must not stall the snapshot.
-    timeval tv{2, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    int rcvbuf = 1 << 20;
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-
     struct {
         nlmsghdr nl;
         unix_diag_req req;
@@ -177,29 +150,14 @@ core::Result<std::vector<UnixDiagEntry>> queryUnixDiag() {
     // The shutdown attribute is always sent; UID needs Linux 5.3 and older kernels ignore the bit.
     msg.req.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS | UDIAG_SHOW_RQLEN |
                          UDIAG_SHOW_UID;
-    sockaddr_nl kernel{};
-    kernel.nl_family = AF_NETLINK;
-    if (::sendto(fd, &msg, sizeof msg, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0)
-        return core::Error::fromErrno(errno, "cannot send the unix_diag request");
-
     std::vector<UnixDiagEntry> out;
-    std::vector<std::uint8_t> buf(256 * 1024);
-    for (int rounds = 0; rounds < 1'000'000; ++rounds) {
-        const ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return core::Error::fromErrno(errno, "unix_diag dump did not complete");
-        }
-        if (n == 0) break;
-        auto parsed = parseUnixDiagBuffer(std::span(buf.data(), static_cast<std::size_t>(n)), out);
-        if (!parsed) {
-            auto e = parsed.error();
-            if (e.native == ENOENT || e.native == EOPNOTSUPP || e.native == EINVAL) e.code = core::Errc::NotSupported;
-            return e;
-        }
-        if (parsed->done) return out;
-    }
-    return core::Error::make(core::Errc::Malformed, "unix_diag dump ended without NLMSG_DONE");
+    auto status = nl::dump(&msg, sizeof msg, 256 * 1024, "unix_diag", [&](std::span<const std::uint8_t> buf) -> core::Result<bool> {
+        auto parsed = parseUnixDiagBuffer(buf, out);
+        if (!parsed) return parsed.error();
+        return parsed->done;
+    });
+    if (!status) return status.error();
+    return out;
 }
 
 }  // namespace ipcscope::lnx
