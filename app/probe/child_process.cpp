@@ -23,6 +23,25 @@ using core::Errc;
 using core::Error;
 using Clock = std::chrono::steady_clock;
 
+std::optional<core::Result<std::optional<std::string>>> ChildProcess::takeBufferedLine(std::size_t maxLength) {
+    using Line = core::Result<std::optional<std::string>>;
+    if (const auto nl = m_buffer.find('\n'); nl != std::string::npos) {
+        if (nl > maxLength) return Line(Error::make(Errc::TooLarge, "a line of " + std::to_string(nl) + " bytes"));
+        std::string line = m_buffer.substr(0, nl);
+        m_buffer.erase(0, nl + 1);
+        return Line(std::optional<std::string>(std::move(line)));
+    }
+    if (m_buffer.size() > maxLength)
+        return Line(Error::make(Errc::TooLarge, "more than " + std::to_string(maxLength) + " bytes without a line end"));
+    if (m_eof) {
+        if (m_buffer.empty()) return Line(std::optional<std::string>());
+        std::string line = std::move(m_buffer);
+        m_buffer.clear();
+        return Line(std::optional<std::string>(std::move(line)));
+    }
+    return std::nullopt;
+}
+
 #if defined(_WIN32)
 
 core::Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const std::string& exe, const std::vector<std::string>& args) {
@@ -68,19 +87,7 @@ ChildProcess::~ChildProcess() {
 core::Result<std::optional<std::string>> ChildProcess::readLine(std::chrono::milliseconds timeout, std::size_t maxLength) {
     const auto deadline = Clock::now() + timeout;
     while (true) {
-        if (const auto nl = m_buffer.find('\n'); nl != std::string::npos) {
-            if (nl > maxLength) return Error::make(Errc::TooLarge, "a line of " + std::to_string(nl) + " bytes");
-            std::string line = m_buffer.substr(0, nl);
-            m_buffer.erase(0, nl + 1);
-            return std::optional<std::string>(std::move(line));
-        }
-        if (m_buffer.size() > maxLength) return Error::make(Errc::TooLarge, "more than " + std::to_string(maxLength) + " bytes without a line end");
-        if (m_eof) {
-            if (m_buffer.empty()) return std::optional<std::string>();
-            std::string line = std::move(m_buffer);
-            m_buffer.clear();
-            return std::optional<std::string>(std::move(line));
-        }
+        if (auto ready = takeBufferedLine(maxLength)) return std::move(*ready);
         // Anonymous pipes have no overlapped reads: poll what is available.
         DWORD avail = 0;
         if (!PeekNamedPipe(static_cast<HANDLE>(m_stdout), nullptr, 0, nullptr, &avail, nullptr)) {
@@ -179,19 +186,7 @@ ChildProcess::~ChildProcess() {
 core::Result<std::optional<std::string>> ChildProcess::readLine(std::chrono::milliseconds timeout, std::size_t maxLength) {
     const auto deadline = Clock::now() + timeout;
     while (true) {
-        if (const auto nl = m_buffer.find('\n'); nl != std::string::npos) {
-            if (nl > maxLength) return Error::make(Errc::TooLarge, "a line of " + std::to_string(nl) + " bytes");
-            std::string line = m_buffer.substr(0, nl);
-            m_buffer.erase(0, nl + 1);
-            return std::optional<std::string>(std::move(line));
-        }
-        if (m_buffer.size() > maxLength) return Error::make(Errc::TooLarge, "more than " + std::to_string(maxLength) + " bytes without a line end");
-        if (m_eof) {
-            if (m_buffer.empty()) return std::optional<std::string>();
-            std::string line = std::move(m_buffer);
-            m_buffer.clear();
-            return std::optional<std::string>(std::move(line));
-        }
+        if (auto ready = takeBufferedLine(maxLength)) return std::move(*ready);
         pollfd p{m_stdout, POLLIN, 0};
         const int ms = static_cast<int>(std::min<std::int64_t>(left(deadline).count(), INT_MAX));
         const int rc = poll(&p, 1, ms);

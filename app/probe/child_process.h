@@ -36,6 +36,9 @@ public:
 
 private:
     ChildProcess() = default;
+    /// A complete line (or the last bytes at end of file) from what was already read, an
+    /// error for an over-long line, or nothing when more must be read first.
+    [[nodiscard]] std::optional<core::Result<std::optional<std::string>>> takeBufferedLine(std::size_t maxLength);
 
     std::int64_t m_pid = 0;
     bool m_exited = false;
