@@ -12,16 +12,18 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 run_packages=(
   build-essential cmake ninja-build pkg-config git
   libsdl2-dev libimgui-dev libstb-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev
-  libx11-dev libxres-dev libgtest-dev googletest
+  libx11-dev libxres-dev libgtest-dev googletest libcpp-httplib-dev
 )
 # What the tests add: headless X, the Windows lane (mingw-w64 + Wine), network peers and
-# tools for the multi-host tests, clang for the fuzzers, benchmark references; dpkg-dev
+# tools for the multi-host tests, clang for the fuzzers, benchmark references, Prometheus
+# (a real server scraping `ipcscope serve`, and promtool); dpkg-dev
 # for the Debian source packages the Windows GUI is cross-built from.
 test_packages=(
   xvfb xauth xclip x11-utils imagemagick
   mingw-w64 wine wine64 dpkg-dev
   iproute2 procps lsof util-linux samba tshark iperf3 hyperfine
   clang libclang-rt-14-dev
+  prometheus
 )
 
 log() { printf '\n== %s  [%s]\n' "$*" "$(date +%T)"; }
@@ -43,6 +45,11 @@ install_missing() {
   # the machine's real network.
   if [[ " ${missing[*]} " == *" samba "* ]] && [ -d /run/systemd/system ]; then
     "${sudo[@]}" systemctl disable --now smbd nmbd samba-ad-dc >/dev/null 2>&1 || true
+  fi
+  # The same for the Prometheus server and the node exporter it recommends: the tests start
+  # their own Prometheus on loopback.
+  if [[ " ${missing[*]} " == *" prometheus "* ]] && [ -d /run/systemd/system ]; then
+    "${sudo[@]}" systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true
   fi
 }
 

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
     runners["send"] = addSend(app);
     runners["mailslot"] = addMailslot(app);
     runners["probe"] = addProbe(app);
+    runners["serve"] = addServe(app);
     Runner listNetbios = addListNetbios(app);
 
     try {

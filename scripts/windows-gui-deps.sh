@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds what the Windows GUI needs from Debian source packages, since Debian ships no mingw
-# builds of SDL2 or Dear ImGui:
+# Builds what the Windows build needs from Debian source packages, since Debian ships no mingw
+# builds of SDL2, Dear ImGui or cpp-httplib (its binary package is a Linux library; the source
+# package has the header-only form):
 #   1. adds deb-src entries derived from the machine's deb entries (once; needs root),
-#   2. `apt-get source libsdl2 imgui` into <out>/src,
+#   2. `apt-get source libsdl2 imgui cpp-httplib` into <out>/src,
 #   3. cross-builds SDL2 as a static library with mingw-w64 into <out>/win64.
 # The windows CMake preset picks <out> up (IPCSCOPE_WIN_GUI_DEPS, default build/gui-deps);
 # a second run finds everything in place and does nothing.
@@ -12,12 +13,17 @@ out=${1:-$root/build/gui-deps}
 jobs=${IPCSCOPE_JOBS:-2}
 mkdir -p "$out/src"
 
-if [ -f "$out/win64/.ipcscope-ready" ]; then
-  echo "Windows GUI dependencies already built in $out"
+cd "$out/src"
+need=()
+ls -d libsdl2-*/ >/dev/null 2>&1 || need+=(libsdl2)
+ls -d imgui-*/ >/dev/null 2>&1 || need+=(imgui)
+ls -d cpp-httplib-*/ >/dev/null 2>&1 || need+=(cpp-httplib)
+if [ ${#need[@]} -eq 0 ] && [ -f "$out/win64/.ipcscope-ready" ]; then
+  echo "Windows dependencies already in $out"
   exit 0
 fi
 
-if ! apt-get source --print-uris libsdl2 >/dev/null 2>&1; then
+if [ ${#need[@]} -gt 0 ] && ! apt-get source --print-uris libsdl2 >/dev/null 2>&1; then
   # deb822 .sources files: the same archives with Types: deb-src. One-line lists: deb -> deb-src.
   derived=/etc/apt/sources.list.d/ipcscope-deb-src.sources
   : >"$derived.tmp"
@@ -36,8 +42,11 @@ if ! apt-get source --print-uris libsdl2 >/dev/null 2>&1; then
 fi
 
 cd "$out/src"
-ls -d libsdl2-*/ >/dev/null 2>&1 || apt-get source -qq libsdl2
-ls -d imgui-*/ >/dev/null 2>&1 || apt-get source -qq imgui
+[ ${#need[@]} -eq 0 ] || apt-get source -qq "${need[@]}"
+if [ -f "$out/win64/.ipcscope-ready" ]; then
+  echo "Windows dependencies in $out"
+  exit 0
+fi
 sdl_src=$(ls -d "$out"/src/libsdl2-*/ | head -n1)
 
 cmake -S "$sdl_src" -B "$out/sdl2-build" -G Ninja \

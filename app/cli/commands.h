@@ -23,6 +23,8 @@ Runner addSend(CLI::App& app);
 Runner addMailslot(CLI::App& app);
 /// 'probe run TRANSPORT': throughput of one transport, measured by a probe executable.
 Runner addProbe(CLI::App& app);
+/// 'serve': the Prometheus exporter and JSON API over HTTP.
+Runner addServe(CLI::App& app);
 /// Adds "list netbios" under the list command (call after addList).
 Runner addListNetbios(CLI::App& app);
 

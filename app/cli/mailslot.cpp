@@ -36,16 +36,12 @@ int runListen(const ListenArgs& a) {
         o.bindIp = *ip;
     }
     if (!a.iface.empty()) {
-        auto i = net::findInterface(a.iface);
-        if (!i) {
-            printError(i.error().message());
+        auto onIface = net::monitorOnInterface(a.iface, o.port);
+        if (!onIface) {
+            printError(onIface.error().message());
             return kExitUsage;
         }
-#ifdef _WIN32
-        o.bindIp = i->address;  // Windows delivers the LAN's broadcasts to the interface address
-#else
-        o.device = i->name;
-#endif
+        o = *onIface;
     }
     auto mon = net::DatagramMonitor::start(o);
     if (!mon) {

@@ -2,6 +2,19 @@
 
 namespace ipcscope::net {
 
+core::Result<MonitorOptions> monitorOnInterface(std::string_view nameOrAddress, std::uint16_t port) {
+    auto i = findInterface(nameOrAddress);
+    if (!i) return i.error();
+    MonitorOptions o;
+    o.port = port;
+#ifdef _WIN32
+    o.bindIp = i->address;
+#else
+    o.device = i->name;
+#endif
+    return o;
+}
+
 core::Result<std::unique_ptr<DatagramMonitor>> DatagramMonitor::start(const MonitorOptions& options) {
     auto s = UdpSocket::open();
     if (!s) return s.error();

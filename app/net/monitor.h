@@ -28,6 +28,10 @@ struct MonitorCounters {
     std::uint64_t dropped = 0;  ///< arrived while the queue was full
 };
 
+/// Options that listen on one interface (a name or an address): Linux binds to the device,
+/// Windows to the interface address, where it delivers the LAN's broadcasts.
+[[nodiscard]] core::Result<MonitorOptions> monitorOnInterface(std::string_view nameOrAddress, std::uint16_t port);
+
 class DatagramMonitor {
 public:
     /// Binds the socket (errors come back here, e.g. port 138 needs root) and starts reading.

@@ -29,19 +29,11 @@ using NativeSocket = SOCKET;
 constexpr std::intptr_t kInvalid = static_cast<std::intptr_t>(INVALID_SOCKET);
 int lastError() { return WSAGetLastError(); }
 core::Error sockError(int err, const std::string& what) { return core::Error::fromWin32(static_cast<std::uint32_t>(err), what); }
-void ensureStarted() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        WSADATA data{};
-        WSAStartup(MAKEWORD(2, 2), &data);
-    });
-}
 #else
 using NativeSocket = int;
 constexpr std::intptr_t kInvalid = -1;
 int lastError() { return errno; }
 core::Error sockError(int err, const std::string& what) { return core::Error::fromErrno(err, what); }
-void ensureStarted() {}
 #endif
 
 NativeSocket native(std::intptr_t h) { return static_cast<NativeSocket>(h); }
@@ -63,10 +55,20 @@ core::Status setFlag(std::intptr_t h, int level, int option, bool on, const char
 
 }  // namespace
 
+void ensureSocketsStarted() {
+#ifdef _WIN32
+    static std::once_flag once;
+    std::call_once(once, [] {
+        WSADATA data{};
+        WSAStartup(MAKEWORD(2, 2), &data);
+    });
+#endif
+}
+
 std::string Endpoint::text() const { return wire::ipv4Text(ip) + ":" + std::to_string(port); }
 
 core::Result<UdpSocket> UdpSocket::open() {
-    ensureStarted();
+    ensureSocketsStarted();
     const auto s = ::socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
     if (static_cast<std::intptr_t>(s) == kInvalid) return sockError(lastError(), "cannot create a UDP socket");
     return UdpSocket(static_cast<std::intptr_t>(s));
@@ -189,7 +191,7 @@ core::Result<std::uint32_t> sourceAddressFor(std::uint32_t remote) {
 core::Result<std::vector<Interface>> interfaces() {
     std::vector<Interface> out;
 #ifdef _WIN32
-    ensureStarted();
+    ensureSocketsStarted();
     ULONG size = 16 * 1024;
     std::vector<unsigned char> buf;
     ULONG rc = ERROR_BUFFER_OVERFLOW;

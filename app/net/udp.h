@@ -14,6 +14,9 @@
 
 namespace ipcscope::net {
 
+/// Windows: starts Winsock once (WSAStartup); nothing elsewhere.
+void ensureSocketsStarted();
+
 struct Endpoint {
     std::uint32_t ip = 0;
     std::uint16_t port = 0;
