@@ -388,3 +388,43 @@ TEST(Serve, ListensOnLoopbackUnlessToldOtherwise) {
     EXPECT_EQ(bad.exitCode, 2);
     EXPECT_NE(bad.err.find("--listen takes ADDRESS:PORT"), std::string::npos) << bad.err;
 }
+
+TEST(Serve, MailslotDatagramsAreCountedBySlotAndResult) {
+    TempDir dir;
+    const int udpPort = freePort();  // a free TCP port number is as good as any for UDP on loopback
+    Serve serve(dir, {"--mailslot-iface", "lo", "--mailslot-port", std::to_string(udpPort)});
+    ASSERT_GT(serve.port(), 0) << serve.log();
+    for (int i = 0; i < 3; ++i) {
+        const auto sent = runCmd({IPCSCOPE_BIN, "send", "\\\\HOSTB\\mailslot\\served", "--text", "hello", "--to", "127.0.0.1",
+                                  "--port", std::to_string(udpPort)});
+        ASSERT_EQ(sent.exitCode, 0) << sent.err;
+    }
+    {  // bytes that are not a NetBIOS datagram
+        const int s = ::socket(AF_INET, SOCK_DGRAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(static_cast<std::uint16_t>(udpPort));
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::sendto(s, "junk", 4, 0, reinterpret_cast<sockaddr*>(&a), sizeof a);
+        ::close(s);
+    }
+    std::string ok, malformed, senders;
+    const auto end = Clock::now() + std::chrono::seconds(10);
+    while (Clock::now() < end) {
+        auto r = get(serve.port(), "/metrics");
+        if (r && r->status == 200) {
+            std::smatch m;
+            if (std::regex_search(r->body, m, std::regex(R"(ipcscope_mailslot_datagrams_total\{slot="\\\\MAILSLOT\\\\served",result="ok"\} (\d+))")))
+                ok = m[1];
+            if (std::regex_search(r->body, m, std::regex(R"re(ipcscope_mailslot_datagrams_total\{slot="\(none\)",result="malformed"\} (\d+))re")))
+                malformed = m[1];
+            if (std::regex_search(r->body, m, std::regex(R"(ipcscope_mailslot_senders (\d+))"))) senders = m[1];
+            if (ok == "3" && malformed == "1") break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    EXPECT_EQ(ok, "3") << serve.log();
+    EXPECT_EQ(malformed, "1");
+    ASSERT_FALSE(senders.empty());
+    EXPECT_GE(std::stoi(senders), 1);
+}
