@@ -218,6 +218,11 @@ int run(const Options& options) {
                 ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "| %u processes hidden: run as %s",
                                    snap->deniedProcesses, snap->platform == core::Platform::Windows ? "administrator" : "root");
             }
+            if (snap->unexaminedHandles > 0) {
+                ImGui::SameLine();
+                ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "| %u handles unexamined", snap->unexaminedHandles);
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", snap->unexaminedWhy.c_str());
+            }
         } else {
             ImGui::TextDisabled("%s | waiting for the first snapshot", platform::hostName().c_str());
         }
