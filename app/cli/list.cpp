@@ -24,6 +24,7 @@ struct ListOptions {
     std::string sort = "kind";
     std::vector<long long> pids;
     bool deep = false;
+    std::vector<std::string> dbusAddresses;
 };
 
 bool matches(const core::IpcObject& o, const ListOptions& opt) {
@@ -69,6 +70,10 @@ Runner addList(CLI::App& app) {
                   "Also connect to named pipes for their mode, buffer sizes, server PID and security "
                   "descriptor (Windows; the pipe server sees a client connect and go). With --filter, only "
                   "pipes whose name matches are connected to");
+    cmd->add_option("--dbus-address", opt->dbusAddresses,
+                    "Also list the names on this D-Bus bus (an address such as unix:path=/run/user/1000/bus; "
+                    "repeatable). The system bus, ipcscope's own session bus and /run/user/UID/bus are found anyway")
+        ->type_name("ADDR");
     cmd->add_option("-s,--sort", opt->sort, "Sort rows by kind, name, pid or size")
         ->check(CLI::IsMember({"kind", "name", "pid", "size"}));
     return [opt]() -> int {
@@ -79,6 +84,7 @@ Runner addList(CLI::App& app) {
         }
         sel->deep = opt->deep;
         sel->deepMatch = opt->filter;  // connect only to what will be shown
+        sel->dbusAddresses = opt->dbusAddresses;
         core::Snapshot snap = core::takeSnapshot(*sel);
         std::erase_if(snap.objects, [&](const core::IpcObject& o) { return !matches(o, *opt); });
         sortObjects(snap.objects, opt->sort);

@@ -114,9 +114,49 @@ std::string mappedBy(const IpcObject& o) {
     if (o.kind == Kind::SysvShm) return "nattch " + get(o, "nattch");
     return std::to_string(o.holders.size()) + (o.holders.size() == 1 ? " holder" : " holders");
 }
+// System V objects: the key and the id ipcs prints ("0x0000162e id 3").
+std::string sysvId(const IpcObject& o) {
+    for (const char* id : {"shmid", "msqid", "semid"})
+        if (field(o, id)) return get(o, id);
+    return {};
+}
 std::string keyOrInode(const IpcObject& o) {
     const auto key = get(o, "key");
-    return key.empty() ? get(o, "inode") : key + " id " + get(o, "shmid");
+    return key.empty() ? get(o, "inode") : key + " id " + sysvId(o);
+}
+
+// Queues: what is queued, and the limits where the kind has them.
+std::string messages(const IpcObject& o) {
+    if (!field(o, "messages")) return {};
+    return get(o, "messages") + (field(o, "max_messages") ? " / " + get(o, "max_messages") : std::string());
+}
+std::int64_t messageCount(const IpcObject& o) {
+    const auto* v = field(o, "messages");
+    return v && v->is_number() ? v->get<std::int64_t>() : -1;
+}
+std::string messageSize(const IpcObject& o) { return field(o, "message_size") ? humanSize(field(o, "message_size")->get<std::uint64_t>()) : std::string(); }
+std::string lastUsers(const IpcObject& o) {
+    if (!field(o, "lspid")) return get(o, "notify_pid") == "0" ? std::string() : "notify " + get(o, "notify_pid");
+    return "send " + get(o, "lspid") + ", recv " + get(o, "lrpid");
+}
+
+// Sync objects: how many semaphores, or the state of an event, mutex or semaphore.
+std::string syncState(const IpcObject& o) {
+    if (o.kind == Kind::SysvSem) {
+        const auto values = get(o, "values");
+        return get(o, "nsems") + (get(o, "nsems") == "1" ? " semaphore" : " semaphores") + (values.empty() ? "" : " = " + values);
+    }
+    return get(o, "state");
+}
+
+// Services: where the name lives and who owns it.
+std::string where(const IpcObject& o) {
+    const auto bus = get(o, "bus");
+    return bus.empty() ? get(o, "directory") : bus;
+}
+std::string serviceOwner(const IpcObject& o) {
+    const auto unique = get(o, "owner");
+    return unique.empty() ? get(o, "state") : unique;
 }
 
 // Sockets.
@@ -161,6 +201,38 @@ const std::vector<Column> kMappings{
     {"PIDs", pidsCell, firstPid},
     {"Commands", commands, nullptr, true},
 };
+const std::vector<Column> kQueues{
+    {"Kind", kindCell},
+    {"Name", nameCell, nullptr, true},
+    {"Queued", sizeCell, sizeNumber},
+    {"Messages", messages, messageCount},
+    {"Msg size", messageSize},
+    {"Owner", owner},
+    {"Mode", modeCell},
+    {"Key / id", keyOrInode},
+    {"Last users", lastUsers},
+    {"PIDs", pidsCell, firstPid},
+    {"Commands", commands, nullptr, true},
+};
+const std::vector<Column> kSync{
+    {"Kind", kindCell},
+    {"Name", nameCell, nullptr, true},
+    {"State", syncState, nullptr, true},
+    {"Owner", owner},
+    {"Mode", modeCell},
+    {"Key / id", keyOrInode},
+    {"PIDs", pidsCell, firstPid},
+    {"Commands", commands, nullptr, true},
+};
+const std::vector<Column> kServices{
+    {"Kind", kindCell},
+    {"Name", nameCell, nullptr, true},
+    {"Bus / directory", where},
+    {"Owner", serviceOwner},
+    {"PIDs", pidsCell, firstPid},
+    {"Commands", commands},
+    {"Details", summaryCell, nullptr, true},
+};
 const std::vector<Column> kSockets{
     {"Protocol", protocol},
     {"Local", local, nullptr, true},
@@ -195,6 +267,9 @@ const std::vector<Column>& columnsFor(Family family) {
     case Family::Mappings: return kMappings;
     case Family::Sockets: return kSockets;
     case Family::Clipboard: return kClipboard;
+    case Family::Queues: return kQueues;
+    case Family::Sync: return kSync;
+    case Family::Services: return kServices;
     default: return kGeneric;
     }
 }

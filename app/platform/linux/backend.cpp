@@ -73,6 +73,9 @@ void collect(std::span<const core::Family> families, core::Snapshot& out) {
         case core::Family::Mappings: lnx::collectMappings(scan, out); break;
         case core::Family::Sockets: lnx::collectSockets(scan, t.inet ? &*t.inet : nullptr, out); break;
         case core::Family::Clipboard: lnx::collectClipboard(scan, out); break;
+        case core::Family::Queues: lnx::collectQueues(scan, out); break;
+        case core::Family::Sync: lnx::collectSync(scan, out); break;
+        case core::Family::Services: lnx::collectDbus(scan, out); break;
         default:
             out.errors.push_back({family, std::nullopt,
                                   core::Error::make(core::Errc::NotSupported,
