@@ -177,10 +177,10 @@ void readQueue(const std::string& path, MqQueue& q) {
     ::close(fd);
 }
 
-// Queues some process holds open, from the fd walk: paths of one component on an mqueue fs.
+// Queues some process holds open, from the fd walk: paths of one component on an mqueue fs
+// (an unlinked queue's link ends in " (deleted)", which the walk has stripped).
 void heldQueues(const ProcScan& scan, std::map<MqKey, MqQueue>& queues) {
-    for (const auto& [path, refs] : scan.paths()) {
-        if (path.size() < 2 || path.front() != '/' || path.find('/', 1) != std::string::npos) continue;
+    for (const auto& [path, refs] : scan.rootNames()) {
         for (const auto& ref : refs) {
             const std::string link = scan.root() + '/' + std::to_string(ref.pid) + "/fd/" + std::to_string(ref.fd);
             if (!isMqueue(link)) continue;
