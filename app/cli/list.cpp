@@ -1,5 +1,6 @@
 // ipcscope list [WHAT ...] [--json] [--filter TEXT] [--sort KEY]
 
+#include "base/json.h"
 #include "cli/commands.h"
 #include "core/collect.h"
 #include "core/columns.h"
@@ -114,7 +115,7 @@ Runner addKinds(CLI::App& app) {
                              {"linux", core::kindSupported(k, core::Platform::Linux)},
                              {"windows", core::kindSupported(k, core::Platform::Windows)},
                              {"here", core::kindSupported(k, here)}});
-            std::puts(j.dump(2).c_str());
+            std::puts(base::dumpJson(j, 2).c_str());
             return kExitOk;
         }
         std::printf("%-20s %-10s %-6s %-8s\n", "KIND", "FAMILY", "LINUX", "WINDOWS");

@@ -1,8 +1,9 @@
 #include "gui/views.h"
 
+#include "base/json.h"
+#include "base/utf8.h"
 #include "core/render.h"
 
-#include <SDL.h>
 #include <imgui.h>
 
 #include <algorithm>
@@ -188,14 +189,18 @@ void ObjectsView::draw(const core::Snapshot& snap, core::Family family) {
     }
 }
 
+void ObjectsView::copyAsJson(const core::IpcObject& obj) {
+    ImGui::SetClipboardText(base::dumpJson(core::toJson(obj), 2).c_str());
+}
+
 void ObjectsView::drawDetails(const core::IpcObject& obj) {
     if (!ImGui::BeginChild("details", ImVec2(0, 0), true)) {
         ImGui::EndChild();
         return;
     }
-    ImGui::Text("%s  %s", std::string(core::kindName(obj.kind)).c_str(), obj.name.c_str());
+    ImGui::Text("%s  %s", std::string(core::kindName(obj.kind)).c_str(), base::escapeInvalidUtf8(obj.name).c_str());
     ImGui::SameLine();
-    if (ImGui::SmallButton("Copy as JSON")) SDL_SetClipboardText(core::toJson(obj).dump(2).c_str());
+    if (ImGui::SmallButton("Copy as JSON")) copyAsJson(obj);
     // Every field on the left, the holders on the right.
     if (ImGui::BeginTable("detail-layout", 2, ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV)) {
         ImGui::TableNextRow();
