@@ -108,12 +108,16 @@ case "$cmd" in
     build windows
     build linux
     build linux-asan
+    build linux-tsan
     run_tests linux
     run_tests windows
     run_tests linux-asan
+    run_tests linux-tsan
     if grep -q '"name": "fuzz"' CMakePresets.json; then
       build fuzz
       run_tests fuzz
+      log "fuzz executions"
+      grep -h '^fuzz ipcscope_fuzz_' build/fuzz/Testing/Temporary/LastTest.log || true
     fi
     wineserver -k 2>/dev/null || true
     log "done in $(( $(date +%s) - start )) s"

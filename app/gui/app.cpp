@@ -18,6 +18,7 @@
 #include <spdlog/spdlog.h>
 #include <stb_image_write.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -80,6 +81,16 @@ int run(const Options& options) {
 
     auto ring = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(500);
     ring->set_pattern("%H:%M:%S.%e [%l] %v");
+    // NOTE: spdlog's list of sinks is not safe to change while another thread logs. The
+    // sink is added before any worker starts, and this guard, declared before the sampler
+    // and the views, removes it only after their threads have been joined.
+    struct SinkGuard {
+        std::shared_ptr<spdlog::sinks::sink> sink;
+        ~SinkGuard() {
+            auto& sinks = spdlog::default_logger()->sinks();
+            sinks.erase(std::remove(sinks.begin(), sinks.end(), sink), sinks.end());
+        }
+    } sinkGuard{ring};
     spdlog::default_logger()->sinks().push_back(ring);
     if (spdlog::get_level() > spdlog::level::info) spdlog::set_level(spdlog::level::info);
     // The stderr sink keeps the level the user chose; the log pane shows info and above.
@@ -257,8 +268,6 @@ int run(const Options& options) {
     SDL_DestroyRenderer(renderer);
     SDL_DestroyWindow(window);
     SDL_Quit();
-    auto& sinks = spdlog::default_logger()->sinks();
-    sinks.erase(std::remove(sinks.begin(), sinks.end(), ring), sinks.end());
     return exitCode;
 }
 
