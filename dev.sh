@@ -108,11 +108,9 @@ case "$cmd" in
     build windows
     build linux
     build linux-asan
-    build linux-tsan
     run_tests linux
     run_tests windows
     run_tests linux-asan
-    run_tests linux-tsan
     if grep -q '"name": "fuzz"' CMakePresets.json; then
       build fuzz
       run_tests fuzz
