@@ -37,7 +37,7 @@ void addCodePageOption(CLI::App* cmd, unsigned& codePage) {
                 if (base::oemCodePageKnown(static_cast<unsigned>(std::stoul(text)))) return {};
             } catch (const std::exception&) {
             }
-            return "--oem-codepage takes one of " + base::knownOemCodePages() + ", not '" + text + "'";
+            return "'" + text + "' is not a code page this build knows (" + base::knownOemCodePages() + ")";
         });
 }
 

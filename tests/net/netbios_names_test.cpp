@@ -33,7 +33,7 @@ protected:
 
     // The names host B reported, as (name, name_hex) pairs.
     std::vector<std::pair<std::string, std::string>> namesOfB(const std::vector<std::string>& extra) {
-        std::vector<std::string> argv{IPCSCOPE_BIN, "list", "netbios", "--iface", lan.dev(kA), "--seconds", "1", "--json"};
+        std::vector<std::string> argv{IPCSCOPE_BIN, "list", "netbios", "--iface", lan.dev(kA), "--seconds", "4", "--json"};
         argv.insert(argv.end(), extra.begin(), extra.end());
         auto r = runCmd(lan.in(kA, argv), 30);
         EXPECT_EQ(r.exitCode, 0) << r.err;
@@ -58,7 +58,7 @@ using Names = std::vector<std::pair<std::string, std::string>>;
 
 TEST_F(NetbiosNames, Cp850IsTheDefaultAndTheWireBytesStayAsHex) {
     EXPECT_EQ(namesOfB({}), (Names{{"H\xc3\x9cST", "489a5354"}, {"CAF\xc4\xb1", "434146d5"}, {"TESTDOM", "54455354444f4d"}}));
-    auto table = runCmd(lan.in(kA, {IPCSCOPE_BIN, "list", "netbios", "--iface", lan.dev(kA), "--seconds", "1"}), 30);
+    auto table = runCmd(lan.in(kA, {IPCSCOPE_BIN, "list", "netbios", "--iface", lan.dev(kA), "--seconds", "4"}), 30);
     ASSERT_EQ(table.exitCode, 0) << table.err;
     // Columns stay aligned: the name is padded by characters, not bytes.
     std::string row = lan.ip(kB);
