@@ -37,6 +37,8 @@ public:
     void select(std::string key) { m_selected = std::move(key); }
     /// The "Copy as JSON" action of the detail pane: the row's JSON on the clipboard.
     static void copyAsJson(const core::IpcObject& obj);
+    /// Rows of `family` are still highlighted as new or fading out: the tab needs frames.
+    [[nodiscard]] bool animating(core::Family family) const;
 
 private:
     // What is left of a row after it went away: enough to show it fading out.
@@ -47,14 +49,24 @@ private:
         std::string pids;
         std::chrono::steady_clock::time_point since;
     };
+    struct Fresh {
+        core::Family family{};
+        std::chrono::steady_clock::time_point since;
+    };
     void drawDetails(const core::IpcObject& obj);
+    void drawFields(const core::IpcObject& obj);
+    void drawHolders(const core::IpcObject& obj);
+    void drawRows(const std::vector<Column>& columns);
+    void drawGhosts(const std::vector<Column>& columns, core::Family family);
 
     char m_filter[256] = {};
     std::string m_selected;  // key of the selected row
-    std::unordered_map<std::string, std::chrono::steady_clock::time_point> m_firstSeen;
+    const core::IpcObject* m_selectedObject = nullptr;  // in m_rowsOf; null when gone
+    std::unordered_map<std::string, Fresh> m_firstSeen;
     std::unordered_map<std::string, Ghost> m_gone;
     std::unordered_map<std::string, Ghost> m_previous;
     bool m_haveBaseline = false;
+    bool m_fadeOnScreen = false;  // the last draw showed a highlighted or fading row
     std::size_t m_shownRows = 0;
 
     // The filtered, sorted rows are kept until the snapshot, family, filter or sort changes.
