@@ -13,6 +13,7 @@ struct Selection {
     std::vector<Kind> kinds;       ///< empty means every kind of the selected families
     bool deep = false;             ///< opt-in deep look: backends may connect to objects
     std::string deepMatch;         ///< deep look only at objects whose name contains this (any case)
+    bool deepConnect = false;      ///< the deep look may connect where it cannot read without doing so
 
     [[nodiscard]] bool wantsKind(Kind k) const;
     [[nodiscard]] std::vector<Family> effectiveFamilies() const;

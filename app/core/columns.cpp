@@ -73,6 +73,8 @@ std::string pipeState(const IpcObject& o) {
     default: return {};
     }
 }
+// Named pipes: whether the pipe accepts clients from other machines (PIPE_REJECT_REMOTE_CLIENTS).
+std::string remoteClients(const IpcObject& o) { return o.kind == Kind::NamedPipe ? get(o, "remote_clients") : std::string(); }
 // Named pipes: current / maximum instances.
 std::string instances(const IpcObject& o) {
     if (o.kind != Kind::NamedPipe || !field(o, "instances")) return {};
@@ -146,6 +148,7 @@ const std::vector<Column> kPipes{
     {"Kind", kindCell},
     {"Name", nameCell, nullptr, true},
     {"State", pipeState},
+    {"Remote clients", remoteClients},
     {"Instances", instances},
     {"Flow / peer", pipePeer, nullptr, true},
     {"Queues", queues},

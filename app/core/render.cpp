@@ -384,6 +384,8 @@ std::string renderTable(const Snapshot& snap) {
     if (snap.deniedProcesses > 0)
         out += "; " + std::to_string(snap.deniedProcesses) + " processes could not be read (run as " +
                (snap.platform == Platform::Windows ? "administrator" : "root") + " to see them)";
+    if (snap.unexaminedHandles > 0)
+        out += "; " + std::to_string(snap.unexaminedHandles) + " handles left unexamined (see errors)";
     out += '\n';
     return out;
 }

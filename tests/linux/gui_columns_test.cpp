@@ -33,7 +33,7 @@ std::string cell(core::Family f, const std::string& header, const core::IpcObjec
 
 TEST(GuiColumns, EachFamilyHasItsOwnColumns) {
     EXPECT_EQ(headers(core::Family::Pipes),
-              (std::vector<std::string>{"Kind", "Name", "State", "Instances", "Flow / peer", "Queues", "PIDs", "Commands"}));
+              (std::vector<std::string>{"Kind", "Name", "State", "Remote clients", "Instances", "Flow / peer", "Queues", "PIDs", "Commands"}));
     EXPECT_EQ(headers(core::Family::Sockets),
               (std::vector<std::string>{"Protocol", "Local", "Remote", "State", "Queues", "Service", "PIDs", "Commands"}));
     EXPECT_EQ(headers(core::Family::Clipboard), (std::vector<std::string>{"Selection", "Target", "Size", "Type", "Owner", "Window"}));
