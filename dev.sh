@@ -116,6 +116,8 @@ case "$cmd" in
     if grep -q '"name": "fuzz"' CMakePresets.json; then
       build fuzz
       run_tests fuzz
+      log "fuzz executions"
+      grep -h '^fuzz ipcscope_fuzz_' build/fuzz/Testing/Temporary/LastTest.log || true
     fi
     wineserver -k 2>/dev/null || true
     log "done in $(( $(date +%s) - start )) s"

@@ -61,6 +61,7 @@ Snapshot takeSnapshot(const Selection& selection) {
     snap.deep = selection.deep;
     snap.deepMatch = selection.deepMatch;
     snap.dbusAddresses = selection.dbusAddresses;
+    snap.deepConnect = selection.deepConnect;
 
     for (Kind k : selection.kinds)
         if (!kindSupported(k, snap.platform) &&

@@ -1,5 +1,7 @@
 #include "core/columns.h"
 
+#include "base/json.h"
+#include "base/utf8.h"
 #include "core/render.h"
 
 #include <algorithm>
@@ -25,13 +27,13 @@ const nlohmann::ordered_json* field(const IpcObject& o, const char* key) {
 }
 
 std::string text(const nlohmann::ordered_json& v) {
-    if (v.is_string()) return v.get<std::string>();
+    if (v.is_string()) return base::escapeInvalidUtf8(v.get_ref<const std::string&>());
     if (v.is_array()) {
         std::string s;
         for (const auto& x : v) s += (s.empty() ? "" : ",") + text(x);
         return s;
     }
-    return v.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    return base::dumpJson(v);
 }
 
 std::string get(const IpcObject& o, const char* key) {
@@ -44,12 +46,12 @@ std::string commands(const IpcObject& o) {
     for (const auto& h : o.holders)
         if (!h.command.empty() && std::find(seen.begin(), seen.end(), h.command) == seen.end()) seen.push_back(h.command);
     std::string s;
-    for (const auto& c : seen) s += (s.empty() ? "" : ", ") + c;
+    for (const auto& c : seen) s += (s.empty() ? "" : ", ") + base::escapeInvalidUtf8(c);
     return s;
 }
 
 std::string kindCell(const IpcObject& o) { return std::string(kindName(o.kind)); }
-std::string nameCell(const IpcObject& o) { return o.name; }
+std::string nameCell(const IpcObject& o) { return base::escapeInvalidUtf8(o.name); }
 std::string pidsCell(const IpcObject& o) { return pidList(o.pids); }
 std::int64_t firstPid(const IpcObject& o) { return o.pids.empty() ? -1 : o.pids.front(); }
 std::string sizeCell(const IpcObject& o) { return humanSize(o.size); }
@@ -71,6 +73,8 @@ std::string pipeState(const IpcObject& o) {
     default: return {};
     }
 }
+// Named pipes: whether the pipe accepts clients from other machines (PIPE_REJECT_REMOTE_CLIENTS).
+std::string remoteClients(const IpcObject& o) { return o.kind == Kind::NamedPipe ? get(o, "remote_clients") : std::string(); }
 // Named pipes: current / maximum instances.
 std::string instances(const IpcObject& o) {
     if (o.kind != Kind::NamedPipe || !field(o, "instances")) return {};
@@ -184,6 +188,7 @@ const std::vector<Column> kPipes{
     {"Kind", kindCell},
     {"Name", nameCell, nullptr, true},
     {"State", pipeState},
+    {"Remote clients", remoteClients},
     {"Instances", instances},
     {"Flow / peer", pipePeer, nullptr, true},
     {"Queues", queues},
@@ -280,7 +285,7 @@ std::vector<std::pair<std::string, std::string>> detailFields(const IpcObject& o
     std::vector<std::pair<std::string, std::string>> out{
         {"family", std::string(familyName(obj.family()))},
         {"kind", std::string(kindName(obj.kind))},
-        {"name", obj.name},
+        {"name", base::escapeInvalidUtf8(obj.name)},
         {"size", obj.size ? std::to_string(*obj.size) + " (" + humanSize(obj.size) + ")" : std::string("-")},
         {"pids", pidList(obj.pids, obj.pids.size())},
     };

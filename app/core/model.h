@@ -115,10 +115,13 @@ struct Snapshot {
     std::chrono::microseconds duration{0};
     bool elevated = false;
     std::uint32_t deniedProcesses = 0;  ///< processes whose handles or fds could not be read
+    std::uint32_t unexaminedHandles = 0;  ///< handles whose queries gave no answer (Windows)
+    std::string unexaminedWhy;            ///< ... and why, one sentence (also in errors)
     std::vector<Family> families;       ///< what was asked for
     bool deep = false;                  ///< a deep look was asked for (backends may connect)
     std::string deepMatch;              ///< ... only at objects whose name contains this (any case)
     std::vector<std::string> dbusAddresses;  ///< D-Bus buses asked for besides the system and session buses
+    bool deepConnect = false;           ///< ... and may connect where it cannot read without doing so
 
     /// True when a backend may take a deep look at the object with this name.
     [[nodiscard]] bool wantsDeepLook(std::string_view name) const;

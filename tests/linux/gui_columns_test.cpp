@@ -1,5 +1,5 @@
 // The per-family columns and the detail fields of the monitor (pure functions of a row), and
-// each family tab rendered under Xvfb with real objects present.
+// each family tab rendered under Xvfb with real objects present; the detail pane's copy action.
 
 #include "gui/views.h"
 #include "run_cmd.h"
@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <imgui.h>
+#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,7 +33,7 @@ std::string cell(core::Family f, const std::string& header, const core::IpcObjec
 
 TEST(GuiColumns, EachFamilyHasItsOwnColumns) {
     EXPECT_EQ(headers(core::Family::Pipes),
-              (std::vector<std::string>{"Kind", "Name", "State", "Instances", "Flow / peer", "Queues", "PIDs", "Commands"}));
+              (std::vector<std::string>{"Kind", "Name", "State", "Remote clients", "Instances", "Flow / peer", "Queues", "PIDs", "Commands"}));
     EXPECT_EQ(headers(core::Family::Sockets),
               (std::vector<std::string>{"Protocol", "Local", "Remote", "State", "Queues", "Service", "PIDs", "Commands"}));
     EXPECT_EQ(headers(core::Family::Clipboard), (std::vector<std::string>{"Selection", "Target", "Size", "Type", "Owner", "Window"}));
@@ -186,4 +188,47 @@ TEST(GuiTabs, EveryLinuxFamilyTabRenders) {
     ::close(keep);
     ::unlink(fifo.c_str());
     ::rmdir(dir);
+}
+
+// The detail pane and its "Copy as JSON" action with a name that is not UTF-8: the pane draws
+// it escaped, and the clipboard receives valid JSON (a strict dump used to throw here).
+TEST(GuiCopy, RowWithInvalidUtf8NameDrawsAndCopiesAsValidJson) {
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(1024, 700);
+    io.DeltaTime = 1.0f / 60.0f;
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    static std::string clipboard;
+    io.SetClipboardTextFn = [](void*, const char* text) { clipboard = text; };
+
+    core::Snapshot snap;
+    snap.families = {core::Family::Pipes};
+    core::IpcObject o;
+    o.kind = core::Kind::Fifo;
+    o.name = "/tmp/fifo-\x9a\xff";
+    o.details["mode"] = "0644 \xc3(";
+    o.addHolder({42, "cmd\xfe", "fd 3 rw"});
+    snap.objects.push_back(o);
+
+    gui::ObjectsView view;
+    view.onSnapshot(snap);
+    view.select(gui::rowKey(snap.objects.front()));
+    for (int frame = 0; frame < 3; ++frame) {
+        ImGui::NewFrame();
+        ImGui::Begin("monitor");
+        view.draw(snap, core::Family::Pipes);
+        ImGui::End();
+        ImGui::Render();
+    }
+    EXPECT_EQ(view.shownRows(), 1u);
+    gui::ObjectsView::copyAsJson(snap.objects.front());
+    ImGui::DestroyContext();
+
+    const auto j = nlohmann::json::parse(clipboard, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << clipboard;
+    EXPECT_EQ(j["name"], "/tmp/fifo-\\x9a\\xff");
+    EXPECT_EQ(j["details"]["mode"], "0644 \\xc3(");
+    EXPECT_EQ(j["details"]["holders"][0]["command"], "cmd\\xfe");
 }

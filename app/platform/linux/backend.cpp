@@ -1,5 +1,6 @@
 // The Linux backend: the platform functions declared in core/platform.h.
 
+#include "base/code_page.h"
 #include "core/platform.h"
 #include "linux/collectors.h"
 #include "linux/diag_unix.h"
@@ -23,6 +24,8 @@ std::string hostName() {
 }
 
 bool isElevated() { return ::geteuid() == 0; }
+
+unsigned oemCodePage() { return base::kDefaultOemCodePage; }
 
 void collect(std::span<const core::Family> families, core::Snapshot& out) {
     auto wants = [&](core::Family f) { return std::find(families.begin(), families.end(), f) != families.end(); };
