@@ -18,10 +18,17 @@ run_packages=(
 # tools for the multi-host tests, clang for the fuzzers, benchmark references, Prometheus
 # (a real server scraping `ipcscope serve`, and promtool); dpkg-dev
 # for the Debian source packages the Windows GUI is cross-built from.
+  libx11-dev libxres-dev libdbus-1-dev libgtest-dev googletest
+)
+# What the tests add: headless X, the Windows lane (mingw-w64 + Wine), network peers and
+# tools for the multi-host tests, a private D-Bus daemon and busctl, clang for the fuzzers,
+# benchmark references; dpkg-dev for the Debian source packages the Windows GUI is
+# cross-built from.
 test_packages=(
   xvfb xauth xclip x11-utils imagemagick
   mingw-w64 wine wine64 dpkg-dev
   iproute2 procps lsof util-linux samba tshark iperf3 hyperfine
+  dbus-daemon systemd
   clang libclang-rt-14-dev
   prometheus
 )
@@ -121,6 +128,8 @@ case "$cmd" in
     if grep -q '"name": "fuzz"' CMakePresets.json; then
       build fuzz
       run_tests fuzz
+      log "fuzz executions"
+      grep -h '^fuzz ipcscope_fuzz_' build/fuzz/Testing/Temporary/LastTest.log || true
     fi
     wineserver -k 2>/dev/null || true
     log "done in $(( $(date +%s) - start )) s"

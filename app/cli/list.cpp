@@ -1,5 +1,6 @@
 // ipcscope list [WHAT ...] [--json] [--filter TEXT] [--sort KEY]
 
+#include "base/json.h"
 #include "cli/commands.h"
 #include "core/collect.h"
 #include "core/columns.h"
@@ -24,6 +25,7 @@ struct ListOptions {
     std::string sort = "kind";
     std::vector<long long> pids;
     bool deep = false;
+    std::vector<std::string> dbusAddresses;
     bool deepConnect = false;
 };
 
@@ -74,6 +76,10 @@ Runner addList(CLI::App& app) {
                   "With --deep (implied): where no server end is visible (a protected or denied process holds "
                   "it), connect to the pipe as a client instead, labelled via=client-connect. The server sees a "
                   "client come and go, and a single-instance server is busy for that moment");
+    cmd->add_option("--dbus-address", opt->dbusAddresses,
+                    "Also list the names on this D-Bus bus (an address such as unix:path=/run/user/1000/bus; "
+                    "repeatable). The system bus, ipcscope's own session bus and /run/user/UID/bus are found anyway")
+        ->type_name("ADDR");
     cmd->add_option("-s,--sort", opt->sort, "Sort rows by kind, name, pid or size")
         ->check(CLI::IsMember({"kind", "name", "pid", "size"}));
     return [opt]() -> int {
@@ -85,6 +91,7 @@ Runner addList(CLI::App& app) {
         sel->deep = opt->deep || opt->deepConnect;
         sel->deepConnect = opt->deepConnect;
         sel->deepMatch = opt->filter;  // connect only to what will be shown
+        sel->dbusAddresses = opt->dbusAddresses;
         core::Snapshot snap = core::takeSnapshot(*sel);
         std::erase_if(snap.objects, [&](const core::IpcObject& o) { return !matches(o, *opt); });
         sortObjects(snap.objects, opt->sort);
@@ -120,7 +127,7 @@ Runner addKinds(CLI::App& app) {
                              {"linux", core::kindSupported(k, core::Platform::Linux)},
                              {"windows", core::kindSupported(k, core::Platform::Windows)},
                              {"here", core::kindSupported(k, here)}});
-            std::puts(j.dump(2).c_str());
+            std::puts(base::dumpJson(j, 2).c_str());
             return kExitOk;
         }
         std::printf("%-20s %-10s %-6s %-8s\n", "KIND", "FAMILY", "LINUX", "WINDOWS");

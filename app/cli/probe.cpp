@@ -1,6 +1,7 @@
 // ipcscope probe run TRANSPORT [--bytes N] [--message-size N] [--seconds S] [--json]
 // Starts the probe executable, prints MiB/s per interval as the samples arrive and a summary.
 
+#include "base/json.h"
 #include "cli/commands.h"
 #include "core/throughput.h"
 #include "probe/runner.h"
@@ -95,7 +96,7 @@ Runner addProbe(CLI::App& app) {
             return kExitFailure;
         }
         if (a->json) {
-            std::printf("%s\n", toJson(a->spec, series).dump(2).c_str());
+            std::printf("%s\n", base::dumpJson(toJson(a->spec, series), 2).c_str());
             return kExitOk;
         }
         const auto& d = *series.done();

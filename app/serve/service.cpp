@@ -1,5 +1,6 @@
 #include "serve/service.h"
 
+#include "base/json.h"
 #include "core/platform.h"
 #include "core/render.h"
 #include "core/sampler.h"
@@ -19,7 +20,7 @@ constexpr auto kJson = "application/json";
 
 HttpResponse jsonError(int status, const std::string& message) {
     nlohmann::ordered_json j{{"error", message}};
-    return {status, kJson, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"};
+    return {status, kJson, base::dumpJson(j) + "\n"};
 }
 
 // Every family this platform supports: serve never asks for what cannot exist here.
@@ -82,7 +83,7 @@ struct Service::Impl {
         if (monitor) {
             for (const auto& d : datagrams) mailslots.record(d);
             const auto c = monitor->counters();
-            mailslots.setDropped(c.dropped, 0);
+            mailslots.setDropped(c.dropped, c.kernelDropped);
             if (!failure) failure = monitor->failure();
         }
     }
