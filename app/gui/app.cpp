@@ -10,6 +10,7 @@
 #include "core/platform.h"
 #include "core/render.h"
 #include "core/sampler.h"
+#include "core/version.h"
 
 #include <SDL.h>
 #include <imgui.h>
@@ -103,7 +104,7 @@ int run(const Options& options) {
     }
     SDL_RendererInfo rinfo{};
     SDL_GetRendererInfo(renderer, &rinfo);
-    spdlog::info("ipcscope {} on {} ({}), renderer {}", IPCSCOPE_VERSION, platform::hostName(),
+    spdlog::info("ipcscope {} on {} ({}), renderer {}", core::version(), platform::hostName(),
                  core::platformName(platform::current()), rinfo.name ? rinfo.name : "?");
 
     IMGUI_CHECKVERSION();
