@@ -4,6 +4,7 @@
 #include "wire/probe_line.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 
 #if defined(_WIN32)
@@ -60,7 +61,7 @@ std::vector<std::string> probeSearchDirs(const std::string& probeDir) {
     // Installed, the probes live in libexec: IPCSCOPE_PROBE_RELDIR is that folder relative to the
     // folder of ipcscope ("../libexec/ipcscope"); empty where the probes sit next to it (Windows).
     const std::string_view rel = IPCSCOPE_PROBE_RELDIR;
-    if (!rel.empty() && !here.empty()) dirs.push_back(here + "/" + std::string(rel));
+    if (!rel.empty() && !here.empty()) dirs.push_back((std::filesystem::path(here) / rel).lexically_normal().string());
     return dirs;
 }
 
