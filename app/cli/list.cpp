@@ -1,5 +1,6 @@
 // ipcscope list [WHAT ...] [--json] [--filter TEXT] [--sort KEY]
 
+#include "base/json.h"
 #include "cli/commands.h"
 #include "cli/self_doc.h"
 #include "core/collect.h"
@@ -25,6 +26,8 @@ struct ListOptions {
     std::string sort = "kind";
     std::vector<long long> pids;
     bool deep = false;
+    std::vector<std::string> dbusAddresses;
+    bool deepConnect = false;
 };
 
 bool matches(const core::IpcObject& o, const ListOptions& opt) {
@@ -70,9 +73,17 @@ Runner addList(CLI::App& app) {
     cmd->add_option("-f,--filter", opt->filter, "Keep rows whose name, kind or holder command contains TEXT");
     cmd->add_option("-p,--pid", opt->pids, "Keep rows held by this process (repeatable)");
     cmd->add_flag("--deep", opt->deep,
-                  "Also connect to named pipes for their mode, buffer sizes, server PID and security "
-                  "descriptor (Windows; the pipe server sees a client connect and go). With --filter, only "
-                  "pipes whose name matches are connected to");
+                  "Windows: also read each named pipe's mode, buffer sizes, server PID and security descriptor "
+                  "(SDDL) from the server end some process holds, duplicated from the handle table. Nothing "
+                  "connects to the pipe. With --filter, only pipes whose name matches are looked at");
+    cmd->add_flag("--deep-connect", opt->deepConnect,
+                  "With --deep (implied): where no server end is visible (a protected or denied process holds "
+                  "it), connect to the pipe as a client instead, labelled via=client-connect. The server sees a "
+                  "client come and go, and a single-instance server is busy for that moment");
+    cmd->add_option("--dbus-address", opt->dbusAddresses,
+                    "Also list the names on this D-Bus bus (an address such as unix:path=/run/user/1000/bus; "
+                    "repeatable). The system bus, ipcscope's own session bus and /run/user/UID/bus are found anyway")
+        ->type_name("ADDR");
     cmd->add_option("-s,--sort", opt->sort, "Sort rows by kind, name, pid or size")
         ->check(CLI::IsMember({"kind", "name", "pid", "size"}));
     return [opt]() -> int {
@@ -81,8 +92,10 @@ Runner addList(CLI::App& app) {
             printError(sel.error().message());
             return kExitUsage;
         }
-        sel->deep = opt->deep;
+        sel->deep = opt->deep || opt->deepConnect;
+        sel->deepConnect = opt->deepConnect;
         sel->deepMatch = opt->filter;  // connect only to what will be shown
+        sel->dbusAddresses = opt->dbusAddresses;
         core::Snapshot snap = core::takeSnapshot(*sel);
         std::erase_if(snap.objects, [&](const core::IpcObject& o) { return !matches(o, *opt); });
         sortObjects(snap.objects, opt->sort);
@@ -118,7 +131,7 @@ Runner addKinds(CLI::App& app) {
                              {"linux", core::kindSupported(k, core::Platform::Linux)},
                              {"windows", core::kindSupported(k, core::Platform::Windows)},
                              {"here", core::kindSupported(k, here)}});
-            std::puts(j.dump(2).c_str());
+            std::puts(base::dumpJson(j, 2).c_str());
             return kExitOk;
         }
         std::printf("%-20s %-10s %-6s %-8s\n", "KIND", "FAMILY", "LINUX", "WINDOWS");

@@ -1,7 +1,12 @@
 // ipcscope mailslot listen [--iface IF | --bind ADDR] [--port N] [--slot NAME] [--count N] [--seconds S] [--json]
-// ipcscope list netbios [--iface IF | --broadcast ADDR]
+//                          [--oem-codepage N]
+// ipcscope list netbios [--iface IF | --broadcast ADDR] [--oem-codepage N]
 
+#include "base/code_page.h"
+#include "base/json.h"
+#include "base/utf8.h"
 #include "cli/commands.h"
+#include "core/platform.h"
 #include "net/mailslot_client.h"
 #include "net/monitor.h"
 
@@ -19,7 +24,28 @@ struct ListenArgs {
     double seconds = 0;
     bool json = false;
     bool stats = false;
+    unsigned codePage = 0;
 };
+
+// The code page NetBIOS names are decoded from: --oem-codepage, else the system's OEM code
+// page (Windows) when this module carries it, else CP850.
+void addCodePageOption(CLI::App* cmd, unsigned& codePage) {
+    cmd->add_option("--oem-codepage", codePage,
+                    "Decode NetBIOS names from this OEM code page (default: the system's on Windows, else 850)")
+        ->check([](const std::string& text) -> std::string {
+            try {
+                if (base::oemCodePageKnown(static_cast<unsigned>(std::stoul(text)))) return {};
+            } catch (const std::exception&) {
+            }
+            return "'" + text + "' is not a code page this build knows (" + base::knownOemCodePages() + ")";
+        });
+}
+
+unsigned effectiveCodePage(unsigned option) {
+    if (option != 0) return option;
+    const unsigned system = platform::oemCodePage();
+    return base::oemCodePageKnown(system) ? system : base::kDefaultOemCodePage;
+}
 
 volatile std::sig_atomic_t g_interrupted = 0;
 extern "C" void onInterrupt(int) { g_interrupted = 1; }
@@ -55,6 +81,7 @@ int runListen(const ListenArgs& a) {
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
     if (!a.json) std::fprintf(stderr, "ipcscope: listening on UDP %s\n", (*mon)->bound().text().c_str());
+    const unsigned codePage = effectiveCodePage(a.codePage);
     const auto started = std::chrono::steady_clock::now();
     long long shown = 0;
     bool done = false;
@@ -73,8 +100,8 @@ int runListen(const ListenArgs& a) {
         }
         for (auto& d : (*mon)->drain()) {
             if (!core::slotMatches(d, a.slot)) continue;
-            if (a.json) std::puts(core::toJson(d).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
-            else std::puts(core::renderLine(d).c_str());
+            if (a.json) std::puts(base::dumpJson(core::toJson(d, codePage)).c_str());
+            else std::puts(core::renderLine(d, codePage).c_str());
             std::fflush(stdout);
             if (a.count > 0 && ++shown >= a.count) {
                 done = true;
@@ -84,13 +111,10 @@ int runListen(const ListenArgs& a) {
     }
     (*mon)->stop();
     const auto c = (*mon)->counters();
-    if (a.stats || !a.json)
-        std::fprintf(stderr, "ipcscope: %llu datagrams received, %llu malformed, %llu oversized, %llu dropped\n",
-                     static_cast<unsigned long long>(c.received), static_cast<unsigned long long>(c.malformed),
-                     static_cast<unsigned long long>(c.oversized), static_cast<unsigned long long>(c.dropped));
+    if (a.stats || !a.json) std::fprintf(stderr, "ipcscope: %s\n", net::summaryText(c).c_str());
     if (a.json && a.stats) {
-        nlohmann::ordered_json j{{"summary", {{"received", c.received}, {"malformed", c.malformed}, {"oversized", c.oversized}, {"dropped", c.dropped}}}};
-        std::puts(j.dump().c_str());
+        nlohmann::ordered_json j{{"summary", net::toJson(c)}};
+        std::puts(base::dumpJson(j).c_str());
     }
     return kExitOk;
 }
@@ -116,6 +140,7 @@ Runner addMailslot(CLI::App& app) {
     listen->add_option("--seconds", a->seconds, "Stop after S seconds")->check(CLI::Range(0.0, 1e7));
     listen->add_flag("--json", a->json, "One JSON object per line");
     listen->add_flag("--stats", a->stats, "With --json, end with a summary line of the counters");
+    addCodePageOption(listen, a->codePage);
     return [a]() -> int { return runListen(*a); };
 }
 
@@ -124,6 +149,7 @@ Runner addListNetbios(CLI::App& app) {
         std::string iface, broadcast;
         double seconds = 1.5;
         bool json = false;
+        unsigned codePage = 0;
     };
     auto a = std::make_shared<Args>();
     auto* list = app.get_subcommand("list");
@@ -132,6 +158,7 @@ Runner addListNetbios(CLI::App& app) {
     cmd->add_option("--broadcast", a->broadcast, "Ask on this broadcast address");
     cmd->add_option("--seconds", a->seconds, "How long to wait for answers")->check(CLI::Range(0.1, 60.0));
     cmd->add_flag("--json", a->json, "Print as JSON");
+    addCodePageOption(cmd, a->codePage);
     return [a]() -> int {
         auto lan = net::chooseLan(a->iface, a->broadcast);
         if (!lan) {
@@ -143,24 +170,34 @@ Runner addListNetbios(CLI::App& app) {
             printError(hosts.error().message());
             return kExitFailure;
         }
+        const unsigned codePage = effectiveCodePage(a->codePage);
         if (a->json) {
             nlohmann::ordered_json j = nlohmann::ordered_json::array();
             for (const auto& h : *hosts) {
                 nlohmann::ordered_json names = nlohmann::ordered_json::array();
                 for (const auto& n : h.names)
-                    names.push_back({{"name", n.name}, {"suffix", suffixText(n.suffix)}, {"group", n.group}, {"active", n.active}});
+                    names.push_back({{"name", base::decodeOem(n.name, codePage)},
+                                     {"name_hex", core::nameHex(n.name)},
+                                     {"suffix", suffixText(n.suffix)},
+                                     {"group", n.group},
+                                     {"active", n.active}});
                 nlohmann::ordered_json e{{"ip", wire::ipv4Text(h.ip)}, {"names", names}};
                 if (!h.error.empty()) e["error"] = h.error;
                 j.push_back(e);
             }
-            std::puts(j.dump(2).c_str());
+            std::puts(base::dumpJson(j, 2).c_str());
         } else {
             std::printf("%-16s %-16s %-6s %s\n", "ADDRESS", "NAME", "SUFFIX", "TYPE");
             for (const auto& h : *hosts) {
                 if (h.names.empty()) std::printf("%-16s %s\n", wire::ipv4Text(h.ip).c_str(), h.error.c_str());
-                for (const auto& n : h.names)
-                    std::printf("%-16s %-16s %-6s %s\n", wire::ipv4Text(h.ip).c_str(), n.name.c_str(), suffixText(n.suffix).c_str(),
+                for (const auto& n : h.names) {
+                    // Pad by characters, not bytes: a decoded name may hold multi-byte UTF-8.
+                    std::string name = base::decodeOem(n.name, codePage);
+                    const std::size_t width = base::displayWidth(name);
+                    if (width < 16) name.append(16 - width, ' ');
+                    std::printf("%-16s %s %-6s %s\n", wire::ipv4Text(h.ip).c_str(), name.c_str(), suffixText(n.suffix).c_str(),
                                 n.group ? "group" : "unique");
+                }
             }
             std::printf("%zu hosts answered on %s\n", hosts->size(), wire::ipv4Text(lan->broadcast).c_str());
         }

@@ -3,6 +3,7 @@
 // ipcscope probe list [--probe-dir DIR] [--json]
 // Shows where each probe executable is found.
 
+#include "base/json.h"
 #include "cli/commands.h"
 #include "core/throughput.h"
 #include "probe/runner.h"
@@ -132,7 +133,7 @@ Runner addProbe(CLI::App& app) {
             return kExitFailure;
         }
         if (a->json) {
-            std::printf("%s\n", toJson(a->spec, series).dump(2).c_str());
+            std::printf("%s\n", base::dumpJson(toJson(a->spec, series), 2).c_str());
             return kExitOk;
         }
         const auto& d = *series.done();

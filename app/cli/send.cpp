@@ -1,5 +1,6 @@
 // ipcscope send '\\*\mailslot\NAME' (--text T | --hex H | --file F) [--iface IF] [--domain D] ...
 
+#include "base/json.h"
 #include "cli/commands.h"
 #include "net/mailslot_client.h"
 #include "wire/bytes.h"
@@ -81,7 +82,7 @@ Runner addSend(CLI::App& app) {
             nlohmann::ordered_json j{{"msg_type", sent->msgType},     {"dest_name", sent->destName},
                                      {"destination", sent->destination}, {"size", sent->dataBytes},
                                      {"datagram_size", sent->datagramBytes}};
-            std::puts(j.dump().c_str());
+            std::puts(base::dumpJson(j).c_str());
         } else {
             std::printf("sent %zu bytes as %s to %s (%s)\n", sent->dataBytes, sent->msgType.c_str(),
                         sent->destName.empty() ? sent->destination.c_str() : sent->destName.c_str(), sent->destination.c_str());

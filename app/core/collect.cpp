@@ -60,6 +60,8 @@ Snapshot takeSnapshot(const Selection& selection) {
     snap.families = selection.effectiveFamilies();
     snap.deep = selection.deep;
     snap.deepMatch = selection.deepMatch;
+    snap.dbusAddresses = selection.dbusAddresses;
+    snap.deepConnect = selection.deepConnect;
 
     for (Kind k : selection.kinds)
         if (!kindSupported(k, snap.platform) &&

@@ -13,6 +13,8 @@ struct Selection {
     std::vector<Kind> kinds;       ///< empty means every kind of the selected families
     bool deep = false;             ///< opt-in deep look: backends may connect to objects
     std::string deepMatch;         ///< deep look only at objects whose name contains this (any case)
+    std::vector<std::string> dbusAddresses;  ///< D-Bus buses to list besides the ones found
+    bool deepConnect = false;      ///< the deep look may connect where it cannot read without doing so
 
     [[nodiscard]] bool wantsKind(Kind k) const;
     [[nodiscard]] std::vector<Family> effectiveFamilies() const;

@@ -1,5 +1,7 @@
 #include "core/columns.h"
 
+#include "base/json.h"
+#include "base/utf8.h"
 #include "core/render.h"
 
 #include <algorithm>
@@ -25,13 +27,13 @@ const nlohmann::ordered_json* field(const IpcObject& o, const char* key) {
 }
 
 std::string text(const nlohmann::ordered_json& v) {
-    if (v.is_string()) return v.get<std::string>();
+    if (v.is_string()) return base::escapeInvalidUtf8(v.get_ref<const std::string&>());
     if (v.is_array()) {
         std::string s;
         for (const auto& x : v) s += (s.empty() ? "" : ",") + text(x);
         return s;
     }
-    return v.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    return base::dumpJson(v);
 }
 
 std::string get(const IpcObject& o, const char* key) {
@@ -44,12 +46,12 @@ std::string commands(const IpcObject& o) {
     for (const auto& h : o.holders)
         if (!h.command.empty() && std::find(seen.begin(), seen.end(), h.command) == seen.end()) seen.push_back(h.command);
     std::string s;
-    for (const auto& c : seen) s += (s.empty() ? "" : ", ") + c;
+    for (const auto& c : seen) s += (s.empty() ? "" : ", ") + base::escapeInvalidUtf8(c);
     return s;
 }
 
 std::string kindCell(const IpcObject& o) { return std::string(kindName(o.kind)); }
-std::string nameCell(const IpcObject& o) { return o.name; }
+std::string nameCell(const IpcObject& o) { return base::escapeInvalidUtf8(o.name); }
 std::string pidsCell(const IpcObject& o) { return pidList(o.pids); }
 std::int64_t firstPid(const IpcObject& o) { return o.pids.empty() ? -1 : o.pids.front(); }
 std::string sizeCell(const IpcObject& o) { return humanSize(o.size); }
@@ -71,6 +73,8 @@ std::string pipeState(const IpcObject& o) {
     default: return {};
     }
 }
+// Named pipes: whether the pipe accepts clients from other machines (PIPE_REJECT_REMOTE_CLIENTS).
+std::string remoteClients(const IpcObject& o) { return o.kind == Kind::NamedPipe ? get(o, "remote_clients") : std::string(); }
 // Named pipes: current / maximum instances.
 std::string instances(const IpcObject& o) {
     if (o.kind != Kind::NamedPipe || !field(o, "instances")) return {};
@@ -114,9 +118,49 @@ std::string mappedBy(const IpcObject& o) {
     if (o.kind == Kind::SysvShm) return "nattch " + get(o, "nattch");
     return std::to_string(o.holders.size()) + (o.holders.size() == 1 ? " holder" : " holders");
 }
+// System V objects: the key and the id ipcs prints ("0x0000162e id 3").
+std::string sysvId(const IpcObject& o) {
+    for (const char* id : {"shmid", "msqid", "semid"})
+        if (field(o, id)) return get(o, id);
+    return {};
+}
 std::string keyOrInode(const IpcObject& o) {
     const auto key = get(o, "key");
-    return key.empty() ? get(o, "inode") : key + " id " + get(o, "shmid");
+    return key.empty() ? get(o, "inode") : key + " id " + sysvId(o);
+}
+
+// Queues: what is queued, and the limits where the kind has them.
+std::string messages(const IpcObject& o) {
+    if (!field(o, "messages")) return {};
+    return get(o, "messages") + (field(o, "max_messages") ? " / " + get(o, "max_messages") : std::string());
+}
+std::int64_t messageCount(const IpcObject& o) {
+    const auto* v = field(o, "messages");
+    return v && v->is_number() ? v->get<std::int64_t>() : -1;
+}
+std::string messageSize(const IpcObject& o) { return field(o, "message_size") ? humanSize(field(o, "message_size")->get<std::uint64_t>()) : std::string(); }
+std::string lastUsers(const IpcObject& o) {
+    if (!field(o, "lspid")) return get(o, "notify_pid") == "0" ? std::string() : "notify " + get(o, "notify_pid");
+    return "send " + get(o, "lspid") + ", recv " + get(o, "lrpid");
+}
+
+// Sync objects: how many semaphores, or the state of an event, mutex or semaphore.
+std::string syncState(const IpcObject& o) {
+    if (o.kind == Kind::SysvSem) {
+        const auto values = get(o, "values");
+        return get(o, "nsems") + (get(o, "nsems") == "1" ? " semaphore" : " semaphores") + (values.empty() ? "" : " = " + values);
+    }
+    return get(o, "state");
+}
+
+// Services: where the name lives and who owns it.
+std::string where(const IpcObject& o) {
+    const auto bus = get(o, "bus");
+    return bus.empty() ? get(o, "directory") : bus;
+}
+std::string serviceOwner(const IpcObject& o) {
+    const auto unique = get(o, "owner");
+    return unique.empty() ? get(o, "state") : unique;
 }
 
 // Sockets.
@@ -144,6 +188,7 @@ const std::vector<Column> kPipes{
     {"Kind", kindCell},
     {"Name", nameCell, nullptr, true},
     {"State", pipeState},
+    {"Remote clients", remoteClients},
     {"Instances", instances},
     {"Flow / peer", pipePeer, nullptr, true},
     {"Queues", queues},
@@ -160,6 +205,38 @@ const std::vector<Column> kMappings{
     {"Mapped by", mappedBy},
     {"PIDs", pidsCell, firstPid},
     {"Commands", commands, nullptr, true},
+};
+const std::vector<Column> kQueues{
+    {"Kind", kindCell},
+    {"Name", nameCell, nullptr, true},
+    {"Queued", sizeCell, sizeNumber},
+    {"Messages", messages, messageCount},
+    {"Msg size", messageSize},
+    {"Owner", owner},
+    {"Mode", modeCell},
+    {"Key / id", keyOrInode},
+    {"Last users", lastUsers},
+    {"PIDs", pidsCell, firstPid},
+    {"Commands", commands, nullptr, true},
+};
+const std::vector<Column> kSync{
+    {"Kind", kindCell},
+    {"Name", nameCell, nullptr, true},
+    {"State", syncState, nullptr, true},
+    {"Owner", owner},
+    {"Mode", modeCell},
+    {"Key / id", keyOrInode},
+    {"PIDs", pidsCell, firstPid},
+    {"Commands", commands, nullptr, true},
+};
+const std::vector<Column> kServices{
+    {"Kind", kindCell},
+    {"Name", nameCell, nullptr, true},
+    {"Bus / directory", where},
+    {"Owner", serviceOwner},
+    {"PIDs", pidsCell, firstPid},
+    {"Commands", commands},
+    {"Details", summaryCell, nullptr, true},
 };
 const std::vector<Column> kSockets{
     {"Protocol", protocol},
@@ -195,6 +272,9 @@ const std::vector<Column>& columnsFor(Family family) {
     case Family::Mappings: return kMappings;
     case Family::Sockets: return kSockets;
     case Family::Clipboard: return kClipboard;
+    case Family::Queues: return kQueues;
+    case Family::Sync: return kSync;
+    case Family::Services: return kServices;
     default: return kGeneric;
     }
 }
@@ -205,7 +285,7 @@ std::vector<std::pair<std::string, std::string>> detailFields(const IpcObject& o
     std::vector<std::pair<std::string, std::string>> out{
         {"family", std::string(familyName(obj.family()))},
         {"kind", std::string(kindName(obj.kind))},
-        {"name", obj.name},
+        {"name", base::escapeInvalidUtf8(obj.name)},
         {"size", obj.size ? std::to_string(*obj.size) + " (" + humanSize(obj.size) + ")" : std::string("-")},
         {"pids", pidList(obj.pids, obj.pids.size())},
     };

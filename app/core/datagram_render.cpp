@@ -1,5 +1,6 @@
 #include "core/datagram_render.h"
 
+#include "base/utf8.h"
 #include "core/model.h"
 #include "wire/bytes.h"
 
@@ -22,13 +23,13 @@ std::string hexByte(std::uint8_t b) {
     return buf;
 }
 
-nlohmann::ordered_json browserJson(const wire::BrowserMessage& b) {
+nlohmann::ordered_json browserJson(const wire::BrowserMessage& b, unsigned cp) {
     nlohmann::ordered_json j;
     j["opcode"] = b.opcode;
     j["type"] = wire::browserOpcodeName(b.opcode);
     if (b.announcement) {
         const auto& a = *b.announcement;
-        j["server_name"] = a.serverName;
+        j["server_name"] = base::decodeOem(a.serverName, cp);
         j["os_version"] = std::to_string(a.osMajor) + "." + std::to_string(a.osMinor);
         char st[16];
         std::snprintf(st, sizeof st, "0x%08x", a.serverType);
@@ -37,9 +38,9 @@ nlohmann::ordered_json browserJson(const wire::BrowserMessage& b) {
         j["browser_version"] = std::to_string(a.browserMajor) + "." + std::to_string(a.browserMinor);
         j["periodicity_ms"] = a.periodicityMs;
         j["update_count"] = a.updateCount;
-        j["comment"] = a.comment;
+        j["comment"] = base::decodeOem(a.comment, cp);
     }
-    if (!b.name.empty()) j["name"] = b.name;
+    if (!b.name.empty()) j["name"] = base::decodeOem(b.name, cp);
     if (b.opcode == 8) {
         j["election_version"] = b.electionVersion;
         j["election_criteria"] = b.electionCriteria;
@@ -73,7 +74,15 @@ std::optional<std::string> printableText(std::span<const std::uint8_t> data) {
     return s;
 }
 
-nlohmann::ordered_json toJson(const ReceivedDatagram& d) {
+std::string shownName(const wire::NetbiosName& n, unsigned oemCodePage) {
+    return base::decodeOem(n.name, oemCodePage) + wire::displayName(n).substr(n.name.size());
+}
+
+std::string nameHex(std::string_view wireName) {
+    return wire::toHex(std::span(reinterpret_cast<const std::uint8_t*>(wireName.data()), wireName.size()));
+}
+
+nlohmann::ordered_json toJson(const ReceivedDatagram& d, unsigned oemCodePage) {
     nlohmann::ordered_json j;
     j["time"] = isoUtc(d.time);
     j["peer"] = d.peerIp + ":" + std::to_string(d.peerPort);
@@ -87,11 +96,13 @@ nlohmann::ordered_json toJson(const ReceivedDatagram& d) {
         j["source_ip"] = wire::ipv4Text(g.sourceIp);
         j["source_port"] = g.sourcePort;
         if (g.type <= wire::DatagramType::Broadcast) {
-            j["source_name"] = g.source.name;
+            j["source_name"] = base::decodeOem(g.source.name, oemCodePage);
+            j["source_name_hex"] = nameHex(g.source.name);
             j["source_suffix"] = hexByte(g.source.suffix);
         }
         if (g.type != wire::DatagramType::Error) {
-            j["dest_name"] = g.destination.name;
+            j["dest_name"] = base::decodeOem(g.destination.name, oemCodePage);
+            j["dest_name_hex"] = nameHex(g.destination.name);
             j["dest_suffix"] = hexByte(g.destination.suffix);
         } else {
             j["error_code"] = hexByte(g.errorCode);
@@ -105,7 +116,7 @@ nlohmann::ordered_json toJson(const ReceivedDatagram& d) {
         j["size"] = m.data.size();
         j["data_hex"] = wire::toHex(m.data);
         if (auto t = printableText(m.data)) j["data_text"] = *t;
-        if (in.browser) j["browser"] = browserJson(*in.browser);
+        if (in.browser) j["browser"] = browserJson(*in.browser, oemCodePage);
         if (in.netlogonOpcode) {
             j["netlogon"] = {{"opcode", *in.netlogonOpcode}, {"type", wire::netlogonOpcodeName(*in.netlogonOpcode)}};
         }
@@ -119,25 +130,26 @@ nlohmann::ordered_json toJson(const ReceivedDatagram& d) {
     return j;
 }
 
-std::string renderLine(const ReceivedDatagram& d) {
+std::string renderLine(const ReceivedDatagram& d, unsigned oemCodePage) {
     std::string s = isoUtc(d.time).substr(11, 12) + " " + d.peerIp;
     const auto& in = d.inspection;
     if (in.datagram) {
         const auto& g = *in.datagram;
-        if (g.type <= wire::DatagramType::Broadcast) s += " " + wire::displayName(g.source);
-        if (g.type != wire::DatagramType::Error) s += " -> " + wire::displayName(g.destination);
+        if (g.type <= wire::DatagramType::Broadcast) s += " " + shownName(g.source, oemCodePage);
+        if (g.type != wire::DatagramType::Error) s += " -> " + shownName(g.destination, oemCodePage);
         s += " " + std::string(wire::datagramTypeName(g.type));
     }
     if (in.mailslot) {
         const auto& m = *in.mailslot;
-        s += " " + m.slot + " " + std::to_string(m.data.size()) + " bytes";
+        s += " " + base::escapeInvalidUtf8(m.slot) + " " + std::to_string(m.data.size()) + " bytes";
         if (in.browser) {
             s += " " + std::string(wire::browserOpcodeName(in.browser->opcode));
             if (in.browser->announcement)
-                s += " '" + in.browser->announcement->serverName + "' os " + std::to_string(in.browser->announcement->osMajor) +
-                     "." + std::to_string(in.browser->announcement->osMinor) + " comment '" + in.browser->announcement->comment + "'";
+                s += " '" + base::decodeOem(in.browser->announcement->serverName, oemCodePage) + "' os " +
+                     std::to_string(in.browser->announcement->osMajor) + "." + std::to_string(in.browser->announcement->osMinor) +
+                     " comment '" + base::decodeOem(in.browser->announcement->comment, oemCodePage) + "'";
             else if (!in.browser->name.empty())
-                s += " '" + in.browser->name + "'";
+                s += " '" + base::decodeOem(in.browser->name, oemCodePage) + "'";
         } else if (auto t = printableText(m.data)) {
             s += ": " + *t;
         } else {

@@ -32,6 +32,13 @@ constexpr KindInfo kKinds[] = {
     {Kind::Memfd, "memfd", Family::Mappings, true, false},
     {Kind::SharedFileMapping, "shared-file-mapping", Family::Mappings, true, false},
     {Kind::SharedDll, "shared-dll", Family::Mappings, false, true},
+    {Kind::SysvMsg, "sysv-msg", Family::Queues, true, false},
+    {Kind::PosixMq, "posix-mq", Family::Queues, true, false},
+    {Kind::AlpcPort, "alpc-port", Family::Queues, false, false},
+    {Kind::SysvSem, "sysv-sem", Family::Sync, true, false},
+    {Kind::Event, "event", Family::Sync, false, false},
+    {Kind::Mutex, "mutex", Family::Sync, false, false},
+    {Kind::Semaphore, "semaphore", Family::Sync, false, false},
     {Kind::ClipboardFormat, "clipboard-format", Family::Clipboard, true, true},
     {Kind::TcpSocket, "tcp", Family::Sockets, true, true},
     {Kind::UdpSocket, "udp", Family::Sockets, true, true},
@@ -39,6 +46,7 @@ constexpr KindInfo kKinds[] = {
     {Kind::DdeServer, "dde", Family::Services, false, true},
     {Kind::RotEntry, "rot", Family::Services, false, true},
     {Kind::RpcEndpoint, "rpc", Family::Services, false, true},
+    {Kind::DbusName, "dbus-name", Family::Services, true, false},
 };
 static_assert(std::size(kKinds) == kAllKinds.size());
 
@@ -55,6 +63,8 @@ std::string_view familyName(Family f) noexcept {
     case Family::Pipes: return "pipes";
     case Family::Mailslots: return "mailslots";
     case Family::Mappings: return "mappings";
+    case Family::Queues: return "queues";
+    case Family::Sync: return "sync";
     case Family::Clipboard: return "clipboard";
     case Family::Sockets: return "sockets";
     case Family::Windows: return "windows";

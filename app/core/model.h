@@ -18,10 +18,10 @@
 namespace ipcscope::core {
 
 /// Broad groups, one GUI tab each.
-enum class Family : std::uint8_t { Pipes, Mailslots, Mappings, Clipboard, Sockets, Windows, Services };
-inline constexpr std::array kAllFamilies{Family::Pipes,     Family::Mailslots, Family::Mappings,
-                                         Family::Clipboard, Family::Sockets,   Family::Windows,
-                                         Family::Services};
+enum class Family : std::uint8_t { Pipes, Mailslots, Mappings, Queues, Sync, Clipboard, Sockets, Windows, Services };
+inline constexpr std::array kAllFamilies{Family::Pipes,   Family::Mailslots, Family::Mappings,
+                                         Family::Queues,  Family::Sync,      Family::Clipboard,
+                                         Family::Sockets, Family::Windows,   Family::Services};
 
 /// Precise kinds of object; each belongs to exactly one family.
 enum class Kind : std::uint8_t {
@@ -43,13 +43,23 @@ enum class Kind : std::uint8_t {
     DdeServer,    ///< DDE service/topic pair
     RotEntry,     ///< COM running object table entry
     RpcEndpoint,  ///< RPC endpoint mapper entry
+    SysvMsg,      ///< System V message queue
+    PosixMq,      ///< POSIX message queue (mq_open)
+    AlpcPort,     ///< Windows ALPC port (\RPC Control and other object directories)
+    SysvSem,      ///< System V semaphore set
+    Event,        ///< Windows named event
+    Mutex,        ///< Windows named mutex (mutant)
+    Semaphore,    ///< Windows named semaphore
+    DbusName,     ///< a unique or well-known name on a D-Bus bus
 };
 inline constexpr std::array kAllKinds{
     Kind::NamedPipe, Kind::Fifo,          Kind::AnonPipe,          Kind::UnixSocket,
     Kind::Mailslot,  Kind::Section,       Kind::PosixShm,          Kind::SysvShm,
     Kind::Memfd,     Kind::SharedFileMapping, Kind::SharedDll,     Kind::ClipboardFormat,
     Kind::TcpSocket, Kind::UdpSocket,     Kind::Window,            Kind::DdeServer,
-    Kind::RotEntry,  Kind::RpcEndpoint};
+    Kind::RotEntry,  Kind::RpcEndpoint,   Kind::SysvMsg,           Kind::PosixMq,
+    Kind::AlpcPort,  Kind::SysvSem,       Kind::Event,             Kind::Mutex,
+    Kind::Semaphore, Kind::DbusName};
 
 enum class Platform : std::uint8_t { Linux, Windows, Unsupported };
 
@@ -105,9 +115,13 @@ struct Snapshot {
     std::chrono::microseconds duration{0};
     bool elevated = false;
     std::uint32_t deniedProcesses = 0;  ///< processes whose handles or fds could not be read
+    std::uint32_t unexaminedHandles = 0;  ///< handles whose queries gave no answer (Windows)
+    std::string unexaminedWhy;            ///< ... and why, one sentence (also in errors)
     std::vector<Family> families;       ///< what was asked for
     bool deep = false;                  ///< a deep look was asked for (backends may connect)
     std::string deepMatch;              ///< ... only at objects whose name contains this (any case)
+    std::vector<std::string> dbusAddresses;  ///< D-Bus buses asked for besides the system and session buses
+    bool deepConnect = false;           ///< ... and may connect where it cannot read without doing so
 
     /// True when a backend may take a deep look at the object with this name.
     [[nodiscard]] bool wantsDeepLook(std::string_view name) const;

@@ -18,6 +18,10 @@ namespace ipcscope::platform {
 /// True when running as root (Linux) or elevated (Windows).
 [[nodiscard]] bool isElevated();
 
+/// The code page in which this machine's own NetBIOS names are written: the system OEM code
+/// page on Windows (GetOEMCP), base::kDefaultOemCodePage elsewhere.
+[[nodiscard]] unsigned oemCodePage();
+
 /// Appends the objects of the given families (all supported on this platform) to the
 /// snapshot. A failure of one source becomes a SnapshotError; a failure on one object is
 /// stored on its row; deniedProcesses counts processes that could not be inspected.

@@ -1,5 +1,7 @@
 #include "core/render.h"
 
+#include "base/json.h"
+#include "base/utf8.h"
 #include "core/columns.h"
 
 #include <algorithm>
@@ -57,7 +59,7 @@ nlohmann::ordered_json toJson(const Snapshot& snap) {
 
 namespace {
 
-// Writes the same bytes as toJson(snap).dump(2, ' ', false, replace) without building the tree:
+// Writes the same bytes as base::dumpJson(toJson(snap), 2) without building the tree:
 // a snapshot of tens of thousands of objects would otherwise spend most of its time allocating
 // and freeing JSON nodes. Anything unusual (escapes, non-ASCII, floating point) is handed to
 // nlohmann for that one scalar, so the output format has a single definition.
@@ -83,7 +85,7 @@ public:
             std::memcpy(p + 1, s.data(), s.size());
             p[s.size() + 1] = '"';
         } else {
-            scalar(nlohmann::ordered_json(std::string(s)));
+            m_out += base::jsonString(s);
         }
     }
     void integer(std::int64_t v) { number(v); }
@@ -95,7 +97,7 @@ public:
         m_out.append(buf, static_cast<std::size_t>(end - buf));
     }
     void scalar(const nlohmann::ordered_json& j) {
-        m_out += j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+        m_out += base::dumpJson(j);
     }
 
     void value(const nlohmann::ordered_json& j, int indent) {
@@ -315,20 +317,11 @@ std::string detailSummary(const IpcObject& obj) {
         if (!out.empty()) out += ' ';
         out += key;
         out += '=';
-        out += value.is_string() ? value.get<std::string>() : value.dump();
+        out += value.is_string() ? base::escapeInvalidUtf8(value.get_ref<const std::string&>()) : base::dumpJson(value);
     }
     if (obj.error) out += (out.empty() ? "" : " ") + std::string("error=") + *obj.error;
     return out;
 }
-
-namespace {
-
-// Display width in code points, so UTF-8 names keep columns aligned.
-std::size_t displayWidth(const std::string& s) {
-    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-}  // namespace
 
 std::string renderTable(const Snapshot& snap) {
     // One family on show: its own columns, as in the GUI's tab. Several: the generic ones.
@@ -353,7 +346,7 @@ std::string renderTable(const Snapshot& snap) {
     }
     for (const auto& o : snap.objects) {
         auto& r = rows.emplace_back();
-        for (const auto& c : columns) r.push_back(c.text(o));
+        for (const auto& c : columns) r.push_back(base::escapeInvalidUtf8(c.text(o)));
     }
     // Columns empty in every row (queues of FIFOs, say) are left out.
     std::vector<std::size_t> shown;
@@ -361,10 +354,10 @@ std::string renderTable(const Snapshot& snap) {
     for (std::size_t c = 0; c < columns.size(); ++c) {
         bool any = rows.size() == 1;
         for (std::size_t r = 1; r < rows.size(); ++r) {
-            width[c] = std::max(width[c], displayWidth(rows[r][c]));
+            width[c] = std::max(width[c], base::displayWidth(rows[r][c]));
             any = any || !rows[r][c].empty();
         }
-        width[c] = std::max(width[c], displayWidth(rows[0][c]));
+        width[c] = std::max(width[c], base::displayWidth(rows[0][c]));
         if (any) shown.push_back(c);
     }
     std::string out;
@@ -373,7 +366,7 @@ std::string renderTable(const Snapshot& snap) {
         for (std::size_t i = 0; i < shown.size(); ++i) {
             const std::size_t c = shown[i];
             line += r[c];
-            if (i + 1 < shown.size()) line.append(width[c] - displayWidth(r[c]) + 2, ' ');
+            if (i + 1 < shown.size()) line.append(width[c] - base::displayWidth(r[c]) + 2, ' ');
         }
         while (!line.empty() && line.back() == ' ') line.pop_back();
         out += line + '\n';
@@ -391,6 +384,8 @@ std::string renderTable(const Snapshot& snap) {
     if (snap.deniedProcesses > 0)
         out += "; " + std::to_string(snap.deniedProcesses) + " processes could not be read (run as " +
                (snap.platform == Platform::Windows ? "administrator" : "root") + " to see them)";
+    if (snap.unexaminedHandles > 0)
+        out += "; " + std::to_string(snap.unexaminedHandles) + " handles left unexamined (see errors)";
     out += '\n';
     return out;
 }

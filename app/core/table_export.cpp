@@ -1,5 +1,6 @@
 #include "core/table_export.h"
 
+#include "base/json.h"
 #include "core/render.h"
 
 namespace ipcscope::core {
@@ -40,7 +41,7 @@ std::string renderCsv(const std::vector<Column>& columns, const std::vector<cons
 std::string renderJsonRows(const std::vector<const IpcObject*>& rows) {
     auto array = nlohmann::ordered_json::array();
     for (const IpcObject* o : rows) array.push_back(toJson(*o));
-    return array.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    return base::dumpJson(array, 2) + "\n";
 }
 
 }  // namespace ipcscope::core

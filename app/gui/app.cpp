@@ -313,6 +313,11 @@ private:
             ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "| %u processes hidden: run as %s", m_snap->deniedProcesses,
                                m_snap->platform == core::Platform::Windows ? "administrator" : "root");
         }
+        if (m_snap->unexaminedHandles > 0) {
+            ImGui::SameLine();
+            ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "| %u handles unexamined", m_snap->unexaminedHandles);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", m_snap->unexaminedWhy.c_str());
+        }
     }
 
     const Options& m_options;

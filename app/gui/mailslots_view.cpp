@@ -2,6 +2,7 @@
 
 #include "gui/views.h"
 
+#include "base/json.h"
 #include "core/columns.h"
 #include "core/platform.h"
 #include "net/mailslot_client.h"
@@ -204,9 +205,7 @@ void MailslotsView::drawMonitor() {
     if (mon) {
         const auto c = mon->counters();
         ImGui::SameLine();
-        ImGui::Text("| %llu received, %llu malformed, %llu oversized, %llu dropped", static_cast<unsigned long long>(c.received),
-                    static_cast<unsigned long long>(c.malformed), static_cast<unsigned long long>(c.oversized),
-                    static_cast<unsigned long long>(c.dropped));
+        ImGui::Text("| %s", net::summaryText(c).c_str());
     }
     ImGui::SetNextItemWidth(220);
     ImGui::InputTextWithHint("##dgfilter", "filter (name, address, text)", m_filter, sizeof m_filter);
@@ -233,11 +232,11 @@ void MailslotsView::drawMonitor() {
             const auto& d = m_rows[static_cast<std::size_t>(i)];
             if (m_hideMalformed && d.malformed()) continue;
             if (!core::slotMatches(d, m_slotFilter)) continue;
-            const std::string line = core::renderLine(d);
+            const std::string line = core::renderLine(d, platform::oemCodePage());
             if (!containsNoCase(line, m_filter)) continue;
             ++shown;
-            const auto j = core::toJson(d);
-            auto field = [&](const char* k) { return j.contains(k) ? (j[k].is_string() ? j[k].get<std::string>() : j[k].dump()) : std::string(); };
+            const auto j = core::toJson(d, platform::oemCodePage());
+            auto field = [&](const char* k) { return j.contains(k) ? (j[k].is_string() ? j[k].get<std::string>() : base::dumpJson(j[k])) : std::string(); };
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
             const std::string t = field("time").substr(11, 12);
@@ -263,8 +262,7 @@ void MailslotsView::drawMonitor() {
     }
     ImGui::Text("%zu of %zu datagrams shown", shown, m_rows.size());
     if (m_selected >= 0 && m_selected < static_cast<int>(m_rows.size())) {
-        const std::string text = core::toJson(m_rows[static_cast<std::size_t>(m_selected)])
-                                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+        const std::string text = base::dumpJson(core::toJson(m_rows[static_cast<std::size_t>(m_selected)], platform::oemCodePage()), 2);
         ImGui::BeginChild("datagram-detail", ImVec2(0, detailHeight), true);
         if (ImGui::SmallButton("Copy as JSON")) ImGui::SetClipboardText(text.c_str());
         ImGui::TextUnformatted(text.c_str());

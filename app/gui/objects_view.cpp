@@ -2,6 +2,9 @@
 
 #include "gui/test_hook.h"
 
+#include "base/json.h"
+#include "base/utf8.h"
+
 #include "core/render.h"
 
 #include <SDL.h>
@@ -223,14 +226,18 @@ void ObjectsView::drawGhosts(const std::vector<Column>& columns, core::Family fa
     }
 }
 
+void ObjectsView::copyAsJson(const core::IpcObject& obj) {
+    ImGui::SetClipboardText(base::dumpJson(core::toJson(obj), 2).c_str());
+}
+
 void ObjectsView::drawDetails(const core::IpcObject& obj) {
     if (!ImGui::BeginChild("details", ImVec2(0, 0), true)) {
         ImGui::EndChild();
         return;
     }
-    if (ImGui::SmallButton("Copy as JSON")) SDL_SetClipboardText(core::toJson(obj).dump(2).c_str());
+    if (ImGui::SmallButton("Copy as JSON")) copyAsJson(obj);
     ImGui::SameLine();
-    const std::string title = std::string(core::kindName(obj.kind)) + "  " + obj.name;
+    const std::string title = std::string(core::kindName(obj.kind)) + "  " + base::escapeInvalidUtf8(obj.name);
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(title.c_str());
     ImGui::PopTextWrapPos();

@@ -33,6 +33,10 @@ public:
     [[nodiscard]] std::size_t newRows() const { return m_firstSeen.size(); }
     /// Rows that went away and are still fading out.
     [[nodiscard]] std::size_t goneRows() const { return m_gone.size(); }
+    /// Selects the row with this rowKey(), as a click on the row does.
+    void select(std::string key) { m_selected = std::move(key); }
+    /// The "Copy as JSON" action of the detail pane: the row's JSON on the clipboard.
+    static void copyAsJson(const core::IpcObject& obj);
     /// Rows of `family` are still highlighted as new or fading out: the tab needs frames.
     [[nodiscard]] bool animating(core::Family family) const;
 

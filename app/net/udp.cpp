@@ -3,6 +3,7 @@
 #include "wire/netbios.h"
 
 #include <algorithm>
+#include <cstring>
 #include <mutex>
 
 #ifdef _WIN32
@@ -15,6 +16,9 @@
 #include <cerrno>
 #include <ifaddrs.h>
 #include <net/if.h>
+#ifdef __linux__
+#include <linux/sock_diag.h>
+#endif
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -72,12 +76,15 @@ core::Result<UdpSocket> UdpSocket::open() {
     return UdpSocket(static_cast<std::intptr_t>(s));
 }
 
-UdpSocket::UdpSocket(UdpSocket&& other) noexcept : m_handle(other.m_handle) { other.m_handle = kInvalid; }
+UdpSocket::UdpSocket(UdpSocket&& other) noexcept : m_handle(other.m_handle), m_buffer(std::move(other.m_buffer)) {
+    other.m_handle = kInvalid;
+}
 
 UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
     if (this != &other) {
         close();
         m_handle = other.m_handle;
+        m_buffer = std::move(other.m_buffer);
         other.m_handle = kInvalid;
     }
     return *this;
@@ -119,6 +126,42 @@ core::Status UdpSocket::bind(Endpoint local) {
     return core::okStatus();
 }
 
+core::Result<int> UdpSocket::setReceiveBuffer(int bytes) {
+#ifdef SO_RCVBUFFORCE
+    // NOTE: the kernel doubles the value (half is bookkeeping) and reports the doubled size.
+    if (::setsockopt(native(m_handle), SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0)
+#endif
+        if (::setsockopt(native(m_handle), SOL_SOCKET, SO_RCVBUF, reinterpret_cast<const char*>(&bytes), sizeof bytes) != 0)
+            return sockError(lastError(), "cannot set the receive buffer");
+    int granted = 0;
+    socklen_t len = sizeof granted;
+    if (::getsockopt(native(m_handle), SOL_SOCKET, SO_RCVBUF, reinterpret_cast<char*>(&granted), &len) != 0)
+        return sockError(lastError(), "cannot read the receive buffer size");
+    return granted;
+}
+
+core::Status UdpSocket::enableDropCounter() {
+#ifdef SO_RXQ_OVFL
+    return setFlag(m_handle, SOL_SOCKET, SO_RXQ_OVFL, true, "SO_RXQ_OVFL");
+#else
+    return core::Error::make(core::Errc::NotSupported, "the kernel does not count dropped datagrams per socket here");
+#endif
+}
+
+core::Result<std::uint32_t> UdpSocket::kernelDrops() const {
+#if defined(__linux__) && defined(SO_MEMINFO)
+    std::uint32_t info[SK_MEMINFO_VARS] = {};
+    socklen_t len = sizeof info;
+    if (::getsockopt(native(m_handle), SOL_SOCKET, SO_MEMINFO, info, &len) != 0)
+        return sockError(lastError(), "cannot read the socket's drop count");
+    if (len <= SK_MEMINFO_DROPS * sizeof(std::uint32_t))
+        return core::Error::make(core::Errc::NotSupported, "the kernel does not report the socket's drop count");
+    return info[SK_MEMINFO_DROPS];
+#else
+    return core::Error::make(core::Errc::NotSupported, "the kernel does not count dropped datagrams per socket here");
+#endif
+}
+
 core::Status UdpSocket::connect(Endpoint remote) {
     const sockaddr_in sa = toSockaddr(remote);
     if (::connect(native(m_handle), reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0)
@@ -157,12 +200,36 @@ core::Result<std::optional<Datagram>> UdpSocket::receive(std::chrono::millisecon
 #endif
     if (r < 0) return sockError(lastError(), "cannot wait for a datagram");
     if (r == 0) return std::optional<Datagram>{};
+    // Read into one buffer the size of the largest datagram, then copy out only what came:
+    // a queue of small datagrams must not hold 64 KiB each.
+    m_buffer.resize(65536);
     Datagram d;
-    d.bytes.resize(65536);
     sockaddr_in sa{};
-    socklen_t len = sizeof sa;
-    const auto n = ::recvfrom(native(m_handle), reinterpret_cast<char*>(d.bytes.data()), static_cast<int>(d.bytes.size()), 0,
+#ifdef _WIN32
+    int len = sizeof sa;
+    const auto n = ::recvfrom(native(m_handle), reinterpret_cast<char*>(m_buffer.data()), static_cast<int>(m_buffer.size()), 0,
                               reinterpret_cast<sockaddr*>(&sa), &len);
+#else
+    iovec iov{m_buffer.data(), m_buffer.size()};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(std::uint32_t))];
+    msghdr msg{};
+    msg.msg_name = &sa;
+    msg.msg_namelen = sizeof sa;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    const auto n = ::recvmsg(native(m_handle), &msg, 0);
+#ifdef SO_RXQ_OVFL
+    if (n >= 0)
+        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL && c->cmsg_len >= CMSG_LEN(sizeof(std::uint32_t))) {
+                std::uint32_t drops = 0;
+                std::memcpy(&drops, CMSG_DATA(c), sizeof drops);
+                d.kernelDrops = drops;
+            }
+#endif
+#endif
     if (n < 0) {
         const int err = lastError();
 #ifdef _WIN32
@@ -171,7 +238,7 @@ core::Result<std::optional<Datagram>> UdpSocket::receive(std::chrono::millisecon
 #endif
         return sockError(err, "cannot receive a datagram");
     }
-    d.bytes.resize(static_cast<std::size_t>(n));
+    d.bytes.assign(m_buffer.begin(), m_buffer.begin() + n);
     d.from = Endpoint{ntohl(sa.sin_addr.s_addr), ntohs(sa.sin_port)};
     return std::optional<Datagram>(std::move(d));
 }

@@ -37,7 +37,10 @@ struct Interface {
 /// A datagram read from a socket.
 struct Datagram {
     Endpoint from;
-    std::vector<std::uint8_t> bytes;
+    std::vector<std::uint8_t> bytes;  ///< exactly the datagram's size
+    /// With enableDropCounter(): the socket's kernel drop count when this datagram was
+    /// queued (Linux SO_RXQ_OVFL: cumulative, wraps at 2^32).
+    std::optional<std::uint32_t> kernelDrops;
 };
 
 class UdpSocket {
@@ -55,6 +58,15 @@ public:
     /// Linux SO_BINDTODEVICE; NotSupported elsewhere.
     [[nodiscard]] core::Status bindToDevice(const std::string& device);
     [[nodiscard]] core::Status bind(Endpoint local);
+    /// Asks for a receive buffer of `bytes` (beyond the system limit where the process may,
+    /// Linux SO_RCVBUFFORCE); returns the size the kernel granted.
+    [[nodiscard]] core::Result<int> setReceiveBuffer(int bytes);
+    /// Linux SO_RXQ_OVFL: every datagram then carries the socket's kernel drop count.
+    /// NotSupported elsewhere.
+    [[nodiscard]] core::Status enableDropCounter();
+    /// The socket's kernel drop count now (Linux SO_MEMINFO), for drops after the last
+    /// datagram read. NotSupported elsewhere.
+    [[nodiscard]] core::Result<std::uint32_t> kernelDrops() const;
     [[nodiscard]] core::Status connect(Endpoint remote);
     [[nodiscard]] core::Result<Endpoint> localEndpoint() const;
     [[nodiscard]] core::Status sendTo(Endpoint to, std::span<const std::uint8_t> bytes);
@@ -65,6 +77,7 @@ private:
     explicit UdpSocket(std::intptr_t handle) noexcept : m_handle(handle) {}
     void close() noexcept;
     std::intptr_t m_handle = -1;
+    std::vector<std::uint8_t> m_buffer;  ///< receive() reads here, then copies the datagram out
 };
 
 /// The local address the OS would use to reach `remote` (no packet is sent).

@@ -1,6 +1,7 @@
 // libFuzzer target: every decoder of the wire code, and the JSON rendering of what they
 // decode, on arbitrary bytes. Decoders must never read past the buffer or crash.
 
+#include "base/json.h"
 #include "core/datagram_render.h"
 #include "wire/browser.h"
 #include "wire/inspect.h"
@@ -16,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::span<const std::uint8_t> bytes(data, size);
 
     auto received = core::makeReceived({}, "10.0.0.1", 138, std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
-    (void)core::toJson(received).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    (void)base::dumpJson(core::toJson(received));
     (void)core::renderLine(received);
 
     // A datagram that decodes must encode back to a datagram that decodes the same way.

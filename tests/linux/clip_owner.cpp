@@ -1,6 +1,7 @@
 // A small X11 selection owner for the clipboard test: owns CLIPBOARD, sets _NET_WM_PID on its
 // window, and serves TARGETS plus three targets of known sizes until it is killed. Prints
-// "ready" on stdout once it owns the selection.
+// "ready" on stdout once it owns the selection. An argument adds a fourth target of that name
+// (any bytes: atom names are not checked for UTF-8) serving 5 bytes.
 
 #include <X11/Xatom.h>
 #include <X11/Xlib.h>
@@ -10,7 +11,7 @@
 #include <unistd.h>
 #include <vector>
 
-int main() {
+int main(int argc, char** argv) {
     Display* d = XOpenDisplay(nullptr);
     if (!d) {
         std::fprintf(stderr, "clip_owner: cannot open the display\n");
@@ -26,11 +27,12 @@ int main() {
         Atom atom;
         std::string data;
     };
-    const std::vector<Offer> offers{
+    std::vector<Offer> offers{
         {XInternAtom(d, "text/plain", False), "hello world"},                               // 11 bytes
         {XInternAtom(d, "UTF8_STRING", False), "h\xc3\xa9llo w\xc3\xb6rld"},                // 13 bytes
         {XInternAtom(d, "application/x-ipcscope-test", False), std::string(3000, 'z')},  // 3000 bytes
     };
+    if (argc > 1) offers.push_back({XInternAtom(d, argv[1], False), "extra"});
     XSetSelectionOwner(d, clipboard, w, CurrentTime);
     if (XGetSelectionOwner(d, clipboard) != w) {
         std::fprintf(stderr, "clip_owner: could not take CLIPBOARD\n");

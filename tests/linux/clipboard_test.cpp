@@ -110,6 +110,21 @@ TEST(ClipboardX11, OwnerWithThreeTargetsSizesAndPid) {
     EXPECT_EQ(clipboardRows, 3u);
 }
 
+TEST(ClipboardX11, TargetNameThatIsNotUtf8ComesOutAsValidJson) {
+    Owner owner({IPCSCOPE_CLIP_OWNER, "application/x-ipcscope-\x9a\xff"});
+    ASSERT_TRUE(owner.ready());
+    auto r = runCmd({IPCSCOPE_BIN, "list", "clipboard", "--json"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto snap = nlohmann::json::parse(r.out, nullptr, false);
+    ASSERT_FALSE(snap.is_discarded()) << "not JSON: " << r.out.substr(0, 400);
+    const auto o = find(snap, "CLIPBOARD application/x-ipcscope-\\x9a\\xff");
+    ASSERT_TRUE(o.is_object()) << snap.dump(1);
+    EXPECT_EQ(o["size"], 5);
+    auto table = runCmd({IPCSCOPE_BIN, "list", "clipboard"});
+    ASSERT_EQ(table.exitCode, 0) << table.err;
+    EXPECT_NE(table.out.find("application/x-ipcscope-\\x9a\\xff"), std::string::npos) << table.out;
+}
+
 TEST(ClipboardX11, XclipOwningPrimaryIsFoundThroughXResource) {
     // -quiet keeps xclip in the foreground, so the process that connected still owns it.
     Owner xclip({"xclip", "-quiet", "-selection", "primary", "-t", "text/html"}, "<b>bold</b>", false);

@@ -25,7 +25,8 @@ protected:
     void SetUp() override {
         m_saved = lnx::procRoot();
         lnx::setProcRoot(kRoot);
-        const core::Family fams[] = {core::Family::Pipes, core::Family::Mappings, core::Family::Sockets};
+        const core::Family fams[] = {core::Family::Pipes, core::Family::Mappings, core::Family::Sockets, core::Family::Queues,
+                                     core::Family::Sync};
         platform::collect(fams, m_snap);
     }
     void TearDown() override { lnx::setProcRoot(m_saved); }
@@ -75,6 +76,33 @@ TEST_F(FixtureTree, SysvSegmentWithHexKeyAndMapper) {
     EXPECT_EQ(s->size, 4096u);
     EXPECT_EQ(s->details["shmid"], 32769);
     EXPECT_EQ(s->pids, std::vector<std::int64_t>{100});
+}
+
+TEST_F(FixtureTree, SysvQueueWithCountsAndLastSenderAndReceiver) {
+    const auto* q = find(m_snap, core::Kind::SysvMsg, "0x1234abcd");
+    ASSERT_NE(q, nullptr);
+    EXPECT_EQ(q->family(), core::Family::Queues);
+    EXPECT_EQ(q->size, 16u);
+    EXPECT_EQ(q->details["msqid"], 7);
+    EXPECT_EQ(q->details["messages"], 2);
+    EXPECT_EQ(q->details["perms"], "0640");
+    EXPECT_EQ(q->details["last_receive"], "2025-11-26T10:00:10.000Z");
+    // The last sender and receiver are live processes of the tree: shown as holders.
+    EXPECT_EQ(q->pids, (std::vector<std::int64_t>{100, 200}));
+    ASSERT_EQ(q->holders.size(), 2u);
+    EXPECT_EQ(q->holders[0].how, "last msgsnd");
+    EXPECT_EQ(q->holders[0].command, "writer");
+}
+
+TEST_F(FixtureTree, SysvSemaphoreSetWithoutLiveValues) {
+    const auto* s = find(m_snap, core::Kind::SysvSem, "0xfffffffb");
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->family(), core::Family::Sync);
+    EXPECT_EQ(s->details["semid"], 9);
+    EXPECT_EQ(s->details["nsems"], 3);
+    EXPECT_EQ(s->details["uid"], 1000);
+    EXPECT_TRUE(s->details["last_op"].is_null());
+    EXPECT_FALSE(s->details.contains("values"));  // semctl only on the live kernel
 }
 
 TEST_F(FixtureTree, MemfdKnownOnlyFromMaps) {

@@ -1,5 +1,5 @@
 // The per-family columns and the detail fields of the monitor (pure functions of a row), and
-// each family tab rendered under Xvfb with real objects present.
+// each family tab rendered under Xvfb with real objects present; the detail pane's copy action.
 
 #include "gui/views.h"
 #include "run_cmd.h"
@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <imgui.h>
+#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,13 +33,77 @@ std::string cell(core::Family f, const std::string& header, const core::IpcObjec
 
 TEST(GuiColumns, EachFamilyHasItsOwnColumns) {
     EXPECT_EQ(headers(core::Family::Pipes),
-              (std::vector<std::string>{"Kind", "Name", "State", "Instances", "Flow / peer", "Queues", "PIDs", "Commands"}));
+              (std::vector<std::string>{"Kind", "Name", "State", "Remote clients", "Instances", "Flow / peer", "Queues", "PIDs", "Commands"}));
     EXPECT_EQ(headers(core::Family::Sockets),
               (std::vector<std::string>{"Protocol", "Local", "Remote", "State", "Queues", "Service", "PIDs", "Commands"}));
     EXPECT_EQ(headers(core::Family::Clipboard), (std::vector<std::string>{"Selection", "Target", "Size", "Type", "Owner", "Window"}));
     const auto m = headers(core::Family::Mappings);
     EXPECT_NE(std::find(m.begin(), m.end(), "Mapped by"), m.end());
     EXPECT_EQ(headers(core::Family::Mailslots), (std::vector<std::string>{"Kind", "Name", "PIDs", "Size", "Details"}));
+}
+
+TEST(GuiColumns, QueuesShowCountsLimitsAndLastUsers) {
+    EXPECT_EQ(headers(core::Family::Queues), (std::vector<std::string>{"Kind", "Name", "Queued", "Messages", "Msg size", "Owner",
+                                                                        "Mode", "Key / id", "Last users", "PIDs", "Commands"}));
+    core::IpcObject sysv;
+    sysv.kind = core::Kind::SysvMsg;
+    sysv.name = "0x1234abcd";
+    sysv.size = 16;
+    sysv.details["key"] = "0x1234abcd";
+    sysv.details["msqid"] = 3;
+    sysv.details["perms"] = "0640";
+    sysv.details["messages"] = 2;
+    sysv.details["lspid"] = 10;
+    sysv.details["lrpid"] = 0;
+    EXPECT_EQ(cell(core::Family::Queues, "Messages", sysv), "2");
+    EXPECT_EQ(cell(core::Family::Queues, "Key / id", sysv), "0x1234abcd id 3");
+    EXPECT_EQ(cell(core::Family::Queues, "Mode", sysv), "0640");
+    EXPECT_EQ(cell(core::Family::Queues, "Last users", sysv), "send 10, recv 0");
+    core::IpcObject mq;
+    mq.kind = core::Kind::PosixMq;
+    mq.name = "/jobs";
+    mq.details["inode"] = 77;
+    mq.details["messages"] = 1;
+    mq.details["max_messages"] = 10;
+    mq.details["message_size"] = 8192;
+    mq.details["notify_pid"] = 0;
+    EXPECT_EQ(cell(core::Family::Queues, "Messages", mq), "1 / 10");
+    EXPECT_EQ(cell(core::Family::Queues, "Msg size", mq), "8.0 KiB");
+    EXPECT_EQ(cell(core::Family::Queues, "Key / id", mq), "77");
+    EXPECT_EQ(cell(core::Family::Queues, "Last users", mq), "");
+}
+
+TEST(GuiColumns, SyncShowsSemaphoreValuesOrObjectState) {
+    core::IpcObject sem;
+    sem.kind = core::Kind::SysvSem;
+    sem.name = "0x0000162f";
+    sem.details["key"] = "0x0000162f";
+    sem.details["semid"] = 4;
+    sem.details["nsems"] = 3;
+    sem.details["values"] = {0, 7, 0};
+    EXPECT_EQ(cell(core::Family::Sync, "State", sem), "3 semaphores = 0,7,0");
+    EXPECT_EQ(cell(core::Family::Sync, "Key / id", sem), "0x0000162f id 4");
+    core::IpcObject ev;
+    ev.kind = core::Kind::Event;
+    ev.name = "Local\\ready";
+    ev.details["state"] = "signaled, manual-reset";
+    EXPECT_EQ(cell(core::Family::Sync, "State", ev), "signaled, manual-reset");
+}
+
+TEST(GuiColumns, ServicesShowBusAndOwner) {
+    core::IpcObject n;
+    n.kind = core::Kind::DbusName;
+    n.name = "org.example.Demo";
+    n.details["bus"] = "session";
+    n.details["state"] = "running";
+    n.details["owner"] = ":1.7";
+    n.addHolder({42, "demo", "owns it on the session bus"});
+    EXPECT_EQ(cell(core::Family::Services, "Bus / directory", n), "session");
+    EXPECT_EQ(cell(core::Family::Services, "Owner", n), ":1.7");
+    EXPECT_EQ(cell(core::Family::Services, "Commands", n), "demo");
+    n.details.erase("owner");
+    n.details["state"] = "activatable";
+    EXPECT_EQ(cell(core::Family::Services, "Owner", n), "activatable");
 }
 
 TEST(GuiColumns, UnixSocketShowsStatePeerAndQueues) {
@@ -108,7 +174,7 @@ TEST(GuiTabs, EveryLinuxFamilyTabRenders) {
     ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
     int keep = ::open(fifo.c_str(), O_RDWR);
     ASSERT_GE(keep, 0);
-    for (const char* tab : {"pipes", "mappings", "sockets", "clipboard"}) {
+    for (const char* tab : {"pipes", "mappings", "queues", "sync", "sockets", "clipboard", "services"}) {
         const std::string png = std::string(dir) + "/" + tab + ".png";
         auto r = test::runCmd({"xvfb-run", "-a", "-s", "-screen 0 1024x700x24", IPCSCOPE_BIN, "gui", "--screenshot", png,
                                "--frames", "4", "--tab", tab, "--size", "1024x700"},
@@ -122,4 +188,47 @@ TEST(GuiTabs, EveryLinuxFamilyTabRenders) {
     ::close(keep);
     ::unlink(fifo.c_str());
     ::rmdir(dir);
+}
+
+// The detail pane and its "Copy as JSON" action with a name that is not UTF-8: the pane draws
+// it escaped, and the clipboard receives valid JSON (a strict dump used to throw here).
+TEST(GuiCopy, RowWithInvalidUtf8NameDrawsAndCopiesAsValidJson) {
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(1024, 700);
+    io.DeltaTime = 1.0f / 60.0f;
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    static std::string clipboard;
+    io.SetClipboardTextFn = [](void*, const char* text) { clipboard = text; };
+
+    core::Snapshot snap;
+    snap.families = {core::Family::Pipes};
+    core::IpcObject o;
+    o.kind = core::Kind::Fifo;
+    o.name = "/tmp/fifo-\x9a\xff";
+    o.details["mode"] = "0644 \xc3(";
+    o.addHolder({42, "cmd\xfe", "fd 3 rw"});
+    snap.objects.push_back(o);
+
+    gui::ObjectsView view;
+    view.onSnapshot(snap);
+    view.select(gui::rowKey(snap.objects.front()));
+    for (int frame = 0; frame < 3; ++frame) {
+        ImGui::NewFrame();
+        ImGui::Begin("monitor");
+        view.draw(snap, core::Family::Pipes);
+        ImGui::End();
+        ImGui::Render();
+    }
+    EXPECT_EQ(view.shownRows(), 1u);
+    gui::ObjectsView::copyAsJson(snap.objects.front());
+    ImGui::DestroyContext();
+
+    const auto j = nlohmann::json::parse(clipboard, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << clipboard;
+    EXPECT_EQ(j["name"], "/tmp/fifo-\\x9a\\xff");
+    EXPECT_EQ(j["details"]["mode"], "0644 \\xc3(");
+    EXPECT_EQ(j["details"]["holders"][0]["command"], "cmd\\xfe");
 }

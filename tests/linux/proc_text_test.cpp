@@ -157,6 +157,88 @@ TEST(SysvShm, CountsMalformedLines) {
     EXPECT_EQ(v[0].shmid, 8u);
 }
 
+TEST(SysvMsg, QueuesWithKeysCountsAndLastPids) {
+    const char* text =
+        "       key      msqid perms      cbytes       qnum lspid lrpid   uid   gid  cuid  cgid      stime      rtime      ctime\n"
+        " 305441741          0   640          16          2 29562     0     0     0     0     0 1796143482          0 1796143482\n"
+        "         0          1  1600           0          0     0     0  1000   100  1000   100          0          0 1796143400\n";
+    std::size_t bad = 9;
+    auto v = parseSysvMsg(text, &bad);
+    EXPECT_EQ(bad, 0u);
+    ASSERT_EQ(v.size(), 2u);
+    EXPECT_EQ(formatSysvKey(v[0].key), "0x1234abcd");
+    EXPECT_EQ(v[0].msqid, 0u);
+    EXPECT_EQ(v[0].perms, 0640u);
+    EXPECT_EQ(v[0].cbytes, 16u);
+    EXPECT_EQ(v[0].qnum, 2u);
+    EXPECT_EQ(v[0].lspid, 29562);
+    EXPECT_EQ(v[0].lrpid, 0);
+    EXPECT_EQ(v[0].stime, 1796143482);
+    EXPECT_EQ(v[1].key, 0u);
+    EXPECT_EQ(v[1].perms, 01600u);
+    EXPECT_EQ(v[1].uid, 1000u);
+    EXPECT_EQ(v[1].gid, 100u);
+}
+
+TEST(SysvMsg, ColumnsAreFoundByTheirHeaderAndBadLinesCounted) {
+    // A reordered header with an extra column still reads; short and garbled lines are counted.
+    const char* text =
+        "  msqid       key perms extra cbytes qnum lspid lrpid uid gid cuid cgid stime rtime ctime\n"
+        "      3        -1   600     x     10    1     5     6   0   0    0    0     0     0     0\n"
+        "      4        12   600     x     10\n"
+        "      5        12   999     x     10    1     5     6   0   0    0    0     0     0     0\n";
+    std::size_t bad = 0;
+    auto v = parseSysvMsg(text, &bad);
+    EXPECT_EQ(bad, 2u);
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].msqid, 3u);
+    EXPECT_EQ(formatSysvKey(v[0].key), "0xffffffff");
+    EXPECT_EQ(v[0].lrpid, 6);
+}
+
+TEST(SysvMsg, UnknownHeaderMakesEveryLineBad) {
+    std::size_t bad = 0;
+    auto v = parseSysvMsg("key id\n1 2\n3 4\n", &bad);
+    EXPECT_TRUE(v.empty());
+    EXPECT_EQ(bad, 2u);
+    EXPECT_TRUE(parseSysvMsg("", &bad).empty());
+    EXPECT_EQ(bad, 0u);
+}
+
+TEST(SysvSem, SetsWithKeysAndCounts) {
+    const char* text =
+        "       key      semid perms      nsems   uid   gid  cuid  cgid      otime      ctime\n"
+        "        -5          0   600          3     0     0     0     0          0 1796143482\n"
+        "      5679          2   666        250  1000  1000     0     0 1796143490 1796143482\n"
+        "      5680          x   666        250  1000  1000     0     0 1796143490 1796143482\n";
+    std::size_t bad = 0;
+    auto v = parseSysvSem(text, &bad);
+    EXPECT_EQ(bad, 1u);
+    ASSERT_EQ(v.size(), 2u);
+    EXPECT_EQ(formatSysvKey(v[0].key), "0xfffffffb");
+    EXPECT_EQ(v[0].nsems, 3u);
+    EXPECT_EQ(v[0].perms, 0600u);
+    EXPECT_EQ(v[0].otime, 0);
+    EXPECT_EQ(formatSysvKey(v[1].key), "0x0000162f");
+    EXPECT_EQ(v[1].semid, 2u);
+    EXPECT_EQ(v[1].nsems, 250u);
+    EXPECT_EQ(v[1].uid, 1000u);
+    EXPECT_EQ(v[1].otime, 1796143490);
+}
+
+TEST(MqueueStatus, StatusLineOfAQueueFile) {
+    auto s = parseMqueueStatus("QSIZE:129        NOTIFY:2     SIGNO:10    NOTIFY_PID:4242  \n");
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->qsize, 129u);
+    EXPECT_EQ(s->notify, 2);
+    EXPECT_EQ(s->signo, 10);
+    EXPECT_EQ(s->notifyPid, 4242);
+    EXPECT_FALSE(parseMqueueStatus(""));
+    EXPECT_FALSE(parseMqueueStatus("NOTIFY:0 SIGNO:0"));  // no size
+    EXPECT_FALSE(parseMqueueStatus("QSIZE:x NOTIFY:0"));
+    EXPECT_FALSE(parseMqueueStatus("QSIZE 5"));
+}
+
 TEST(ProcNetInet, Ipv4AndIpv6Endpoints) {
     const char* tcp =
         "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"

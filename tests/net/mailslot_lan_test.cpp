@@ -4,10 +4,18 @@
 #include "netns.h"
 #include "test_util.h"
 
+#include "wire/bytes.h"
+#include "wire/mailslot.h"
+#include "wire/netbios.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <csignal>
+#include <fstream>
+
 using namespace ipcscope::test;
+namespace wire = ipcscope::wire;
 using nlohmann::json;
 
 namespace {
@@ -125,17 +133,28 @@ TEST_F(MailslotLan, MalformedDatagramsAreShownAndCountedAndTheListenerGoesOn) {
     EXPECT_EQ(got[3]["summary"]["received"], 3);
     EXPECT_EQ(got[3]["summary"]["malformed"], 2);
     EXPECT_EQ(got[3]["summary"]["dropped"], 0);
+    EXPECT_EQ(got[3]["summary"]["kernel_dropped"], 0);
 }
 
 TEST_F(MailslotLan, SizeLimitIsEnforcedBeforeTheWireAndTsharkDecodesWhatIsSent) {
     const std::string pcap = dir.path() + "/cap.pcapng";
-    // The capture stops by itself after two frames, so everything it saw is flushed to the
-    // file. The refused messages go first: if one of them reached the wire, it would be
-    // among the two frames and the assertions below would see it.
-    Background tshark(lan.in(kC, {"tshark", "-n", "-i", lan.dev(kC), "-f", "udp port 138", "-a", "packets:2", "-a",
-                                  "duration:40", "-w", pcap}),
+    // tshark prints the destination port of every frame as it captures (-P -l). Its
+    // "Capturing on" line comes before the capture really runs, so readiness is a probe
+    // packet to the discard port, sent until tshark shows it.
+    Background tshark(lan.in(kC, {"tshark", "-n", "-l", "-P", "-i", lan.dev(kC), "-f", "udp port 138 or udp port 9", "-a",
+                                  "duration:90", "-T", "fields", "-e", "udp.dstport", "-w", pcap}),
                       dir.path(), "tshark");
-    ASSERT_TRUE(eventually([&] { return tshark.err().find("Capturing on") != std::string::npos; }, std::chrono::seconds(15)))
+    auto framesTo = [&](const std::string& port) {
+        std::size_t n = 0;
+        for (const auto& l : lines(tshark.out())) n += l == port;
+        return n;
+    };
+    ASSERT_TRUE(eventually(
+        [&] {
+            (void)runCmd(lan.in(kA, {"bash", "-c", "printf probe > /dev/udp/" + lan.ip(kC) + "/9"}));
+            return framesTo("9") > 0;
+        },
+        std::chrono::seconds(45)))
         << tshark.err();
     auto send = [&](const std::string& slot, std::size_t n) {
         return runCmd(lan.in(kA, {IPCSCOPE_BIN, "send", "\\\\*\\mailslot\\" + slot, "--text", std::string(n, 'x'), "--iface",
@@ -157,20 +176,111 @@ TEST_F(MailslotLan, SizeLimitIsEnforcedBeforeTheWireAndTsharkDecodesWhatIsSent) 
     EXPECT_EQ(ok400.exitCode, 0) << ok400.err;
     auto ok392 = send(longSlot, 392);
     EXPECT_EQ(ok392.exitCode, 0) << ok392.err;
-    EXPECT_TRUE(eventually([&] { return !tshark.running(); }, std::chrono::seconds(30))) << "the capture saw fewer than two frames";
-    tshark.wait(std::chrono::seconds(5));
+    // The refused messages went first: had one reached the wire, it would be among the frames.
+    EXPECT_TRUE(eventually([&] { return framesTo("138") >= 2; }, std::chrono::seconds(30))) << "the capture saw fewer than two frames";
+    tshark.terminate();  // tshark writes out the file and exits on SIGTERM
+    tshark.wait(std::chrono::seconds(15));
 
-    auto frames = runCmd({"tshark", "-n", "-r", pcap, "-T", "fields", "-e", "mailslot.name", "-e", "smb.dc"}, 60);
+    auto frames = runCmd({"tshark", "-n", "-r", pcap, "-Y", "udp.port == 138", "-T", "fields", "-e", "mailslot.name", "-e", "smb.dc"}, 60);
     ASSERT_EQ(frames.exitCode, 0) << frames.err;
     const auto rows = lines(frames.out);
     ASSERT_EQ(rows.size(), 2u) << "exactly the two accepted messages are on the wire:\n" << frames.out;
     EXPECT_EQ(rows[0], "\\MAILSLOT\\ipcscope-test\t400");
     EXPECT_EQ(rows[1], "\\MAILSLOT\\" + longSlot + "\t392");
-    auto malformed = runCmd({"tshark", "-n", "-r", pcap, "-Y", "_ws.malformed || _ws.expert.severity >= warning"}, 60);
+    auto malformed = runCmd({"tshark", "-n", "-r", pcap, "-Y", "udp.port == 138 && (_ws.malformed || _ws.expert.severity >= warning)"}, 60);
     EXPECT_EQ(malformed.exitCode, 0) << malformed.err;
     EXPECT_EQ(malformed.out, "") << "tshark marks ipcscope's datagrams";
     auto verbose = runCmd({"tshark", "-n", "-r", pcap, "-V"}, 60);
     EXPECT_NE(verbose.out.find("Write Mail Slot"), std::string::npos);
     EXPECT_NE(verbose.out.find("Direct_group datagram"), std::string::npos);
     EXPECT_NE(verbose.out.find("TESTDOM<00>"), std::string::npos);
+}
+
+namespace {
+
+// A mailslot datagram from HOSTA to TESTDOM carrying `text`, as hex for lan_peer.
+std::string mailslotHex(const std::string& text) {
+    wire::MailslotWrite m;
+    m.slot = "\\MAILSLOT\\flood";
+    m.data.assign(text.begin(), text.end());
+    wire::Datagram d;
+    d.type = wire::DatagramType::DirectGroup;
+    d.source = {"HOSTA", 0x00, ""};
+    d.destination = {"TESTDOM", 0x00, ""};
+    d.userData = wire::encodeMailslotWrite(m);
+    auto bytes = wire::encodeDatagram(d);
+    return bytes ? wire::toHex(*bytes) : std::string();
+}
+
+// Peak resident memory of a process in KiB (VmHWM), 0 when unknown.
+long peakKib(int pid) {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+    std::string key;
+    long value = 0;
+    while (f >> key) {
+        if (key == "VmHWM:" && f >> value) return value;
+        f.ignore(1 << 16, '\n');
+    }
+    return 0;
+}
+
+}  // namespace
+
+// The listener is frozen (SIGSTOP) while a peer sends N datagrams at full speed, so the
+// socket buffer overflows for certain; after it resumes, every datagram must be accounted for
+// as received or dropped by the kernel, memory must stay bounded, and decoding goes on.
+TEST_F(MailslotLan, FloodIsAccountedForDatagramByDatagram) {
+    constexpr long kFlood = 20000;
+    auto b = listen(lan, kB, dir, "flood", {"--stats", "--seconds", "90"});
+    ASSERT_TRUE(lan.waitUdpPort(kB, 138, std::chrono::seconds(5)));
+    auto flood = [&](const std::string& text, long count) {
+        return runCmd(lan.in(kA, {IPCSCOPE_LAN_PEER, "flood", lan.ip(kB), "138", std::to_string(count), mailslotHex(text)}), 60);
+    };
+    auto shown = [&](const std::string& text) {
+        std::size_t n = 0;
+        for (const auto& l : lines(b->out())) {
+            const auto j = json::parse(l, nullptr, false);
+            n += j.is_object() && j.value("data_text", "") == text;
+        }
+        return n;
+    };
+    ASSERT_EQ(flood("before", 1).exitCode, 0);
+    ASSERT_TRUE(eventually([&] { return shown("before") == 1; }, std::chrono::seconds(10))) << b->err();
+
+    b->signal(SIGSTOP);
+    const auto sent = flood("flood", kFlood);
+    b->signal(SIGCONT);
+    ASSERT_EQ(sent.exitCode, 0) << sent.err;
+    ASSERT_EQ(sent.out, std::to_string(kFlood) + "\n");
+    // The socket queue is read in order: once an "after" is shown, the flood has been read. The
+    // listener's own queue may still be full of the flood when one arrives (it then counts as
+    // dropped), so "after" is sent again until one is shown.
+    long after = 0;
+    ASSERT_TRUE(eventually(
+        [&] {
+            after += flood("after", 1).exitCode == 0;
+            return shown("after") > 0;
+        },
+        std::chrono::seconds(60)))
+        << b->err();
+    const long peak = peakKib(b->pid());
+    b->terminate();
+    ASSERT_EQ(b->wait(std::chrono::seconds(15)), 0) << b->err();
+
+    const auto got = lines(b->out());
+    ASSERT_FALSE(got.empty());
+    const auto summary = json::parse(got.back(), nullptr, false)["summary"];
+    ASSERT_TRUE(summary.is_object()) << got.back();
+    const long received = summary["received"], kernelDropped = summary["kernel_dropped"], dropped = summary["dropped"];
+    std::printf("flood of %ld: received %ld, kernel_dropped %ld, queue dropped %ld, malformed %ld, peak RSS %ld KiB\n", kFlood,
+                received, kernelDropped, dropped, summary["malformed"].get<long>(), peak);
+    EXPECT_EQ(received + kernelDropped, kFlood + 1 + after);
+    EXPECT_GT(kernelDropped, 0) << "the frozen listener's socket buffer cannot hold the whole flood";
+    EXPECT_EQ(summary["malformed"], 0);
+    EXPECT_EQ(static_cast<long>(got.size()) - 1, received - dropped) << "every datagram read and queued is shown";
+    EXPECT_EQ(shown("flood") + shown("before") + shown("after"), static_cast<std::size_t>(received - dropped));
+    EXPECT_GT(peak, 0);
+    EXPECT_LT(peak, 96 * 1024) << "peak resident memory of the listener in KiB";
+    // The stderr summary says the same.
+    EXPECT_NE(b->err().find(std::to_string(kernelDropped) + " dropped by the kernel"), std::string::npos) << b->err();
 }

@@ -114,6 +114,10 @@ void Background::terminate() {
     if (m_pid > 0) ::kill(-m_pid, SIGTERM);
 }
 
+void Background::signal(int sig) {
+    if (m_pid > 0) ::kill(-m_pid, sig);
+}
+
 int Background::wait(std::chrono::milliseconds timeout) {
     if (m_pid > 0) {
         if (!eventually([&] { return !running(); }, timeout)) {

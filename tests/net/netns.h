@@ -52,6 +52,10 @@ public:
     /// Waits for the process to exit (SIGTERM, then SIGKILL, after `timeout`); returns its exit code.
     int wait(std::chrono::milliseconds timeout);
     void terminate();
+    /// Sends `sig` to the process and its group (SIGSTOP/SIGCONT to freeze and resume it).
+    void signal(int sig);
+    /// The process id (ip netns exec replaces itself with the command, so this is the command).
+    [[nodiscard]] int pid() const { return m_pid; }
     [[nodiscard]] std::string out() const;
     [[nodiscard]] std::string err() const;
     [[nodiscard]] bool running();

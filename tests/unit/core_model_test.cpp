@@ -21,7 +21,14 @@ TEST(Capabilities, FamiliesFollowTheirKinds) {
     EXPECT_TRUE(familySupported(Family::Pipes, Platform::Linux));
     EXPECT_FALSE(familySupported(Family::Mailslots, Platform::Linux));
     EXPECT_FALSE(familySupported(Family::Windows, Platform::Linux));
-    for (Family f : kAllFamilies) EXPECT_TRUE(familySupported(f, Platform::Windows)) << familyName(f);
+    for (Family f : kAllFamilies)
+        EXPECT_EQ(familySupported(f, Platform::Windows), f != Family::Queues && f != Family::Sync) << familyName(f);
+    EXPECT_TRUE(familySupported(Family::Queues, Platform::Linux));
+    EXPECT_TRUE(familySupported(Family::Sync, Platform::Linux));
+    EXPECT_TRUE(familySupported(Family::Services, Platform::Linux));
+    EXPECT_EQ(familyOf(Kind::PosixMq), Family::Queues);
+    EXPECT_EQ(familyOf(Kind::SysvSem), Family::Sync);
+    EXPECT_EQ(familyOf(Kind::DbusName), Family::Services);
     const auto pipes = kindsOf(Family::Pipes, Platform::Linux);
     ASSERT_EQ(pipes.size(), 3u);
     EXPECT_EQ(pipes[0], Kind::Fifo);

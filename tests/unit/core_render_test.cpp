@@ -15,7 +15,7 @@ Snapshot sample() {
     s.takenAt = std::chrono::system_clock::time_point{std::chrono::milliseconds(1764151200123LL)};
     s.duration = std::chrono::microseconds(1500);
     s.elevated = true;
-    s.families = {Family::Pipes};
+    s.families = {Family::Pipes, Family::Queues, Family::Services};
     IpcObject fifo;
     fifo.kind = Kind::Fifo;
     fifo.name = "/tmp/demo fifo";
@@ -31,6 +31,28 @@ Snapshot sample() {
     sock.details["state"] = "listen";
     sock.error = "peer vanished";
     s.objects.push_back(sock);
+    IpcObject queue;
+    queue.kind = Kind::SysvMsg;
+    queue.name = "0x1234abcd";
+    queue.size = 16;
+    queue.details["key"] = "0x1234abcd";
+    queue.details["msqid"] = 3;
+    queue.details["messages"] = 2;
+    queue.details["lspid"] = 4242;
+    queue.details["lrpid"] = 0;
+    queue.addHolder({4242, "sender", "last msgsnd"});
+    s.objects.push_back(queue);
+    IpcObject name;
+    name.kind = Kind::DbusName;
+    name.name = "org.example.Demo";
+    name.details["bus"] = "session";
+    name.details["state"] = "running";
+    name.details["owner"] = ":1.7";
+    name.details["pid"] = 4242;
+    name.addHolder({4242, "demo", "owns it on the session bus"});
+    s.objects.push_back(name);
+    s.errors.push_back({Family::Services, Kind::DbusName,
+                        Error::make(Errc::NotFound, "system bus (unix:path=/run/dbus/system_bus_socket): cannot connect")});
     s.errors.push_back({Family::Mailslots, std::nullopt, Error::make(Errc::NotSupported, "mailslots are not supported on linux")});
     return s;
 }
@@ -79,12 +101,14 @@ TEST(Render, MixedFamiliesGetTheGenericColumns) {
     EXPECT_EQ(header.find("PIDS"), row1.find("17,4242"));
     EXPECT_EQ(header.find("SIZE"), row2.find("4.0 KiB"));
     EXPECT_NE(header.find("DETAILS"), std::string::npos);
-    EXPECT_NE(t.find("3 objects on testhost (linux)"), std::string::npos);
+    EXPECT_NE(t.find("5 objects on testhost (linux)"), std::string::npos);
 }
 
 TEST(Render, OneFamilyGetsItsOwnColumns) {
     auto s = sample();
     s.errors.clear();
+    s.families = {Family::Pipes};
+    std::erase_if(s.objects, [](const IpcObject& o) { return o.family() != Family::Pipes; });
     const std::string t = renderTable(s);
     std::istringstream in(t);
     std::string header, row1, row2;

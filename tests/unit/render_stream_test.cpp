@@ -1,6 +1,7 @@
 // renderJson writes without building a JSON tree; it must stay byte-identical to the tree's
-// dump, including escapes, invalid UTF-8, floating point and nested details.
+// dump through base::dumpJson, including escapes, invalid UTF-8, floating point and nested details.
 
+#include "base/json.h"
 #include "core/render.h"
 
 #include <gtest/gtest.h>
@@ -10,7 +11,7 @@ using namespace ipcscope::core;
 namespace {
 
 std::string viaTree(const Snapshot& s) {
-    return toJson(s).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    return ipcscope::base::dumpJson(toJson(s), 2) + "\n";
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // must report each with the right kind, name, size and PID.
 
 #include "families_process.h"
+#include "windows/families.h"
 
 #include <windows.h>
 
@@ -229,4 +230,23 @@ TEST_F(FamiliesLive, ObjectsOfAnExitedProcessAreGone) {
     ASSERT_TRUE(snap.is_object());
     EXPECT_FALSE(findObject(snap, "section", local).is_object());
     for (const auto& o : snap["objects"]) EXPECT_FALSE(hasPid(o, pid)) << o.dump(1);
+}
+
+// A section named with an unpaired surrogate: the row's name shows U+FFFD, but the size query
+// opens the section by the name as the directory holds it (through UTF-8 it would open none).
+TEST(SectionsInProcess, ANameWithAnUnpairedSurrogateIsOpenedByItsExactName) {
+    const std::string base = "ipcscope-sur-" + std::to_string(GetCurrentProcessId());
+    const std::wstring name = L"Local\\" + std::wstring(base.begin(), base.end()) + std::wstring(1, static_cast<wchar_t>(0xD800));
+    HANDLE section = CreateFileMappingW(INVALID_HANDLE_VALUE, nullptr, PAGE_READWRITE, 0, 65536, name.c_str());
+    ASSERT_NE(section, nullptr) << GetLastError();
+    ipcscope::core::Snapshot snap;
+    ipcscope::win::Context ctx;
+    ipcscope::win::collectSections(ctx, snap);
+    CloseHandle(section);
+    const ipcscope::core::IpcObject* row = nullptr;
+    for (const auto& o : snap.objects)
+        if (o.name == "Local\\" + base + "\xEF\xBF\xBD") row = &o;
+    ASSERT_NE(row, nullptr);
+    EXPECT_FALSE(row->error.has_value()) << *row->error;
+    EXPECT_EQ(row->size, std::optional<std::uint64_t>(65536));
 }

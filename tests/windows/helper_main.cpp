@@ -5,6 +5,10 @@
 //     client end this process also holds; \\.\mailslot\NAME (max message 512) with one
 //     14-byte message waiting, written through a client end this process keeps open.
 //
+//   ipcscope_win_helper client NAME [surrogate]
+//     opens and holds the client end of \\.\pipe\NAME (NAME followed by an unpaired surrogate,
+//     U+D800, with `surrogate`), a pipe whose server end another process holds.
+//
 // Prints "ready PID" on stdout once everything exists, "error WHAT CODE" otherwise.
 
 #include <windows.h>
@@ -28,9 +32,28 @@ std::wstring widen(const char* s) {
 
 }  // namespace
 
+int ready() {
+    std::printf("ready %lu\n", static_cast<unsigned long>(GetCurrentProcessId()));
+    std::fflush(stdout);
+    Sleep(120000);  // bounded: the test terminates us long before
+    return 0;
+}
+
+int holdClient(std::wstring name) {
+    const std::wstring path = L"\\\\.\\pipe\\" + name;
+    HANDLE client = CreateFileW(path.c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr, OPEN_EXISTING, 0, nullptr);
+    if (client == INVALID_HANDLE_VALUE) return fail("CreateFile-client");
+    const int rc = ready();
+    CloseHandle(client);
+    return rc;
+}
+
 int main(int argc, char** argv) {
-    if (argc != 3 || std::string(argv[1]) != "pipes") {
-        std::fprintf(stderr, "usage: ipcscope_win_helper pipes NAME\n");
+    const std::string mode = argc >= 3 ? argv[1] : "";
+    if (mode == "client" && (argc == 3 || (argc == 4 && std::string(argv[3]) == "surrogate")))
+        return holdClient(widen(argv[2]) + (argc == 4 ? std::wstring(1, static_cast<wchar_t>(0xD800)) : std::wstring()));
+    if (argc != 3 || mode != "pipes") {
+        std::fprintf(stderr, "usage: ipcscope_win_helper pipes NAME | client NAME [surrogate]\n");
         return 2;
     }
     const std::wstring name = widen(argv[2]);
@@ -53,9 +76,7 @@ int main(int argc, char** argv) {
     DWORD written = 0;
     if (!WriteFile(writer, "hello ipcscope", 14, &written, nullptr) || written != 14) return fail("WriteFile");
 
-    std::printf("ready %lu\n", static_cast<unsigned long>(GetCurrentProcessId()));
-    std::fflush(stdout);
-    Sleep(120000);  // bounded: the test terminates us long before
+    ready();
     CloseHandle(writer);
     CloseHandle(slot);
     CloseHandle(client);

@@ -291,3 +291,73 @@ TEST(DeviceNames, FoldCaseAndUtf8) {
     const char16_t trailing[] = {0xDC00, 0};
     EXPECT_EQ(toUtf8(trailing), "\xEF\xBF\xBD");
 }
+
+// npfs answers STATUS_BUFFER_OVERFLOW with as much of the first record as fits and its full
+// FileNameLength; one pipe whose name is 32K characters long makes every listing do this.
+TEST(DirectoryPage, OverflowWithAPartialRecordRetriesWithRoomForIt) {
+    constexpr std::uint32_t kOverflow = 0x80000005u;
+    const std::u16string longName(32767, u'p');
+    const Bytes whole = dirBuffer({{longName, 1, 1}});
+    ASSERT_EQ(whole.size(), kFileDirectoryInfoHeader + 65534u);
+    const std::size_t firstBuffer = 64 * 1024;
+    const std::span<const std::uint8_t> partial(whole.data(), firstBuffer);  // what fit
+    auto page = readDirectoryPage(kOverflow, partial, firstBuffer);
+    ASSERT_TRUE(page) << page.error().message();
+    EXPECT_EQ(page->next, DirectoryPage::Next::Retry);
+    EXPECT_GE(page->retrySize, whole.size());
+    EXPECT_LE(page->retrySize, kMaxDirectoryBuffer);
+    EXPECT_EQ(page->retrySize % 8, 0u);
+    EXPECT_TRUE(page->entries.empty());
+
+    // The retry's buffer holds the record whole, followed by a short one.
+    const Bytes two = dirBuffer({{longName, 1, 1}, {u"short", 2, 4}});
+    auto full = readDirectoryPage(0, two, page->retrySize + 64);
+    ASSERT_TRUE(full) << full.error().message();
+    EXPECT_EQ(full->next, DirectoryPage::Next::More);
+    ASSERT_EQ(full->entries.size(), 2u);
+    EXPECT_EQ(full->entries[0].name, longName);
+    EXPECT_EQ(full->entries[1].name, u"short");
+    EXPECT_EQ(full->entries[1].allocationSize, 4);
+
+    auto done = readDirectoryPage(0x80000006u, {}, page->retrySize);
+    ASSERT_TRUE(done);
+    EXPECT_EQ(done->next, DirectoryPage::Next::Done);
+}
+
+TEST(DirectoryPage, OverflowWithNothingWrittenDoublesAndStopsAtTheLimit) {
+    auto page = readDirectoryPage(0x80000005u, {}, 4096);
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->next, DirectoryPage::Next::Retry);
+    EXPECT_EQ(page->retrySize, 8192u);
+    auto tooBig = readDirectoryPage(0x80000005u, {}, kMaxDirectoryBuffer);
+    ASSERT_FALSE(tooBig);
+    EXPECT_EQ(tooBig.error().code, core::Errc::TooLarge);
+    // A partial header (fewer than 64 bytes) cannot say its size either.
+    const Bytes b = dirBuffer({{u"abc", 0, 0}});
+    auto cut = readDirectoryPage(0x80000005u, std::span<const std::uint8_t>(b.data(), 40), 4096);
+    ASSERT_TRUE(cut);
+    EXPECT_EQ(cut->retrySize, 8192u);
+}
+
+TEST(DirectoryPage, FailuresAndEmptyAnswers) {
+    auto denied = readDirectoryPage(0xC0000022u, {}, 4096);
+    ASSERT_FALSE(denied);
+    EXPECT_EQ(denied.error().code, core::Errc::PermissionDenied);
+    EXPECT_EQ(denied.error().nativeKind, core::NativeKind::NtStatus);
+    auto empty = readDirectoryPage(0, {}, 4096);
+    ASSERT_TRUE(empty);
+    EXPECT_EQ(empty->next, DirectoryPage::Next::Done);
+    Bytes bad = dirBuffer({{u"abc", 0, 0}});
+    putLe(bad, 60, 9999, 4);  // a name past the buffer
+    EXPECT_FALSE(readDirectoryPage(0, bad, 4096));
+}
+
+TEST(HandleTable, Class16CannotServeAProcessAbove65535) {
+    EXPECT_FALSE(legacyTableUnusable(4000).has_value());
+    EXPECT_FALSE(legacyTableUnusable(65535).has_value());
+    auto err = legacyTableUnusable(70000);
+    ASSERT_TRUE(err.has_value());
+    EXPECT_EQ(err->code, core::Errc::NotSupported);
+    EXPECT_NE(err->message().find("70000 > 65535"), std::string::npos) << err->message();
+    EXPECT_NE(err->message().find("class 16"), std::string::npos) << err->message();
+}

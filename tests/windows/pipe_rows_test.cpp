@@ -169,3 +169,64 @@ TEST(MailslotRows, NoMessageWaitingAndAFiniteTimeout) {
     EXPECT_EQ(rows[0].details["read_timeout_ms"], 250);
     EXPECT_EQ(rows[0].details["source"], "handles");
 }
+
+// Windows keeps FILE_PIPE_REJECT_REMOTE_CLIENTS (0x2) in NamedPipeType: 3 is a message pipe
+// that rejects remote clients, not a byte pipe.
+TEST(PipeRows, TheRejectBitIsItsOwnColumnAndDoesNotChangeTheType) {
+    auto withType = [](std::u16string name, std::uint32_t type) {
+        Sighting s = pipeSighting(std::move(name), 10, 0x4, 1);
+        s.pipe->type = type;
+        return s;
+    };
+    const std::vector<Sighting> seen{withType(u"byte-accept", 0), withType(u"message-accept", 1),
+                                     withType(u"byte-reject", 2), withType(u"message-reject", 3)};
+    auto rows = mergePipes({}, seen);
+    ASSERT_EQ(rows.size(), 4u);
+    const std::pair<const char*, const char*> want[] = {{"byte", "accept"}, {"message", "accept"},
+                                                        {"byte", "reject"}, {"message", "reject"}};
+    const char* names[] = {"byte-accept", "message-accept", "byte-reject", "message-reject"};
+    for (int i = 0; i < 4; ++i) {
+        const auto* r = find(rows, names[i]);
+        ASSERT_NE(r, nullptr) << names[i];
+        EXPECT_EQ(r->details["type"], want[i].first) << names[i];
+        EXPECT_EQ(r->details["remote_clients"], want[i].second) << names[i];
+    }
+    // The pipes table has a column for it.
+    core::Snapshot snap;
+    snap.objects = rows;
+    const std::string table = core::renderTable(snap);
+    EXPECT_NE(table.find("REMOTE CLIENTS"), std::string::npos) << table;
+    EXPECT_NE(table.find("reject"), std::string::npos) << table;
+}
+
+TEST(PipeRows, TheServerEndAndTheNameAsTheOsSpellsItAreKeptForADeepLook) {
+    // An unpaired surrogate cannot survive UTF-8: the row's name shows U+FFFD, the kept name
+    // still opens the pipe.
+    const std::u16string odd = u"odd-\xD800-name";
+    const std::vector<Sighting> seen{pipeSighting(odd, 412, 0x8, 0), pipeSighting(odd, 300, 0x1c, 1),
+                                     pipeSighting(u"clients-only", 5, 0x10, 0)};
+    auto rows = mergePipeRows({}, seen);
+    ASSERT_EQ(rows.size(), 2u);
+    const PipeRow& c = rows[0];
+    EXPECT_EQ(c.obj.name, "clients-only");
+    EXPECT_FALSE(c.server.has_value());
+    const PipeRow& r = rows[1];
+    EXPECT_EQ(r.obj.name, "odd-\xEF\xBF\xBD-name");
+    EXPECT_EQ(r.name, odd);
+    ASSERT_TRUE(r.server.has_value());
+    EXPECT_EQ(r.server->entry.pid, 300u);  // the server end, not the client seen first
+
+    // A server end wins whatever is allowed; connecting only on request.
+    EXPECT_EQ(chooseDeepSource(r, false), DeepSource::ServerHandle);
+    EXPECT_EQ(chooseDeepSource(r, true), DeepSource::ServerHandle);
+    EXPECT_EQ(chooseDeepSource(c, false), DeepSource::None);
+    EXPECT_EQ(chooseDeepSource(c, true), DeepSource::Connect);
+
+    const auto d = deepFromServer(*r.server);
+    EXPECT_EQ(d["via"], "server-handle");
+    EXPECT_EQ(d["mode"], "message");
+    EXPECT_EQ(d["in_buffer"], 1024);
+    EXPECT_EQ(d["out_buffer"], 2048);
+    EXPECT_EQ(d["server_pid"], 300);
+    EXPECT_EQ(d["remote_clients"], "accept");
+}

@@ -2,13 +2,16 @@
 // mailslot with a message waiting; `ipcscope list ... --json` must report them with the
 // helper's PID through the system handle table.
 
+#include "core/platform.h"
 #include "win_process.h"
+#include "windows/collectors.h"
 #include "windows/handle_table.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 
 using namespace ipcscope;
 using namespace ipcscope::test;
@@ -113,15 +116,15 @@ TEST(WinPipesLive, HelperMailslotIsReportedWithPidAndMessageInfo) {
     EXPECT_TRUE(findObject(snap, "named-pipe", name).is_null());
 }
 
-TEST(WinPipesLive, DeepLookConnectsAndReportsTheServer) {
+TEST(WinPipesLive, DeepLookReadsTheServerEndAndLeavesTheListeningInstanceFree) {
     const std::string name = uniqueName();
-    HelperProcess helper({"pipes", name});
+    HelperProcess helper({"pipes", name});  // one instance connected, one listening
     ASSERT_TRUE(helper.ready()) << helper.output();
     std::string err;
     const json plain = listJson({"pipes"}, &err);
     const json p0 = findObject(plain, "named-pipe", name);
     ASSERT_TRUE(p0.is_object()) << err;
-    EXPECT_FALSE(p0["details"].contains("deep"));  // never connects unless asked
+    EXPECT_FALSE(p0["details"].contains("deep"));  // never looks unless asked
 
     const json snap = listJson({"named-pipe", "--deep", "--filter", name}, &err);
     const json pipe = findObject(snap, "named-pipe", name);
@@ -130,11 +133,143 @@ TEST(WinPipesLive, DeepLookConnectsAndReportsTheServer) {
     const json& deep = pipe["details"]["deep"];
     ASSERT_TRUE(deep.is_object()) << pipe.dump(1);
     EXPECT_FALSE(deep.contains("error")) << deep.dump();
+    EXPECT_EQ(deep["via"], "server-handle") << deep.dump();
     EXPECT_EQ(deep["server_pid"], helper.pid());
     EXPECT_EQ(deep["mode"], "byte");
     EXPECT_EQ(deep["in_buffer"], 4096);
     EXPECT_EQ(deep["out_buffer"], 4096);
-    EXPECT_TRUE(deep.contains("sddl"));  // null under Wine, which keeps no descriptor on pipes
+    EXPECT_EQ(deep["remote_clients"], "accept");
+    // Wine keeps no descriptor on pipes: null, and the reason is given.
+    ASSERT_TRUE(deep.contains("sddl")) << deep.dump();
+    if (deep["sddl"].is_null()) {
+        EXPECT_FALSE(deep.value("sddl_error", "").empty()) << deep.dump();
+    }
+
+    // Nothing connected: the helper's listening instance still takes a client.
+    const std::wstring path = L"\\\\.\\pipe\\" + std::wstring(name.begin(), name.end());
+    win::UniqueHandle client(CreateFileW(path.c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr, OPEN_EXISTING, 0, nullptr));
+    EXPECT_TRUE(client) << "the listening instance was taken: error " << GetLastError();
+}
+
+namespace {
+
+// This process holds the server ends (2 instances, message mode, rejecting remote clients) of
+// \\.\pipe\<name><U+D800>; the helper holds a client end. An in-process snapshot skips this
+// process's own handles, so the row has no visible server end.
+struct OwnServerPipe {
+    std::string name = uniqueName();
+    std::wstring wide = std::wstring(name.begin(), name.end()) + std::wstring(1, static_cast<wchar_t>(0xD800));
+    win::UniqueHandle first, second;
+
+    OwnServerPipe() {
+        const std::wstring path = L"\\\\.\\pipe\\" + wide;
+        for (auto* h : {&first, &second})
+            h->reset(CreateNamedPipeW(path.c_str(), PIPE_ACCESS_DUPLEX,
+                                      PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_REJECT_REMOTE_CLIENTS, 2, 2048,
+                                      2048, 0, nullptr));
+    }
+};
+
+core::Snapshot deepSnapshot(const std::string& match, bool connect) {
+    core::Snapshot snap;
+    snap.deep = true;
+    snap.deepMatch = match;
+    snap.deepConnect = connect;
+    const core::Family pipes[] = {core::Family::Pipes};
+    platform::collect(pipes, snap);
+    return snap;
+}
+
+const core::IpcObject* findRow(const core::Snapshot& snap, const std::string& prefix) {
+    for (const auto& o : snap.objects)
+        if (o.kind == core::Kind::NamedPipe && o.name.rfind(prefix, 0) == 0) return &o;
+    return nullptr;
+}
+
+}  // namespace
+
+TEST(WinPipesLive, WithoutAVisibleServerEndTheDeepLookConnectsOnlyOnRequestByTheExactName) {
+    OwnServerPipe pipe;
+    ASSERT_TRUE(pipe.first && pipe.second) << GetLastError();
+    HelperProcess helper({"client", pipe.name, "surrogate"});
+    ASSERT_TRUE(helper.ready()) << helper.output();
+
+    const core::Snapshot noConnect = deepSnapshot(pipe.name, false);
+    const core::IpcObject* row = findRow(noConnect, pipe.name);
+    ASSERT_NE(row, nullptr);
+    EXPECT_EQ(row->name, pipe.name + "\xEF\xBF\xBD");  // U+FFFD stands for the surrogate in the row
+    const auto& d0 = row->details["deep"];
+    EXPECT_FALSE(d0.contains("via")) << d0.dump();
+    EXPECT_NE(d0.value("error", "").find("--deep-connect"), std::string::npos) << d0.dump();
+
+    const core::Snapshot connect = deepSnapshot(pipe.name, true);
+    row = findRow(connect, pipe.name);
+    ASSERT_NE(row, nullptr);
+    const auto& d = row->details["deep"];
+    // Opened by the name as the OS spells it: through UTF-8 the surrogate would be U+FFFD and
+    // the open would find no such pipe.
+    EXPECT_FALSE(d.contains("error")) << d.dump();
+    EXPECT_EQ(d["via"], "client-connect");
+    EXPECT_EQ(d["server_pid"], GetCurrentProcessId());
+    EXPECT_EQ(d["mode"], "message");
+    EXPECT_EQ(d["in_buffer"], 2048);
+    EXPECT_TRUE(d.contains("sddl")) << d.dump();
+    if (d["sddl"].is_null()) {
+        EXPECT_FALSE(d.value("sddl_error", "").empty()) << d.dump();
+    }
+}
+
+namespace {
+
+// On Windows a security query on a pipe end waits for the file object's lock while its holder
+// has a synchronous read pending. Wine never blocks there, so this query first does what such
+// a holder does: a synchronous read on the same end, which nobody ever writes to.
+NTSTATUS securityBehindAPendingRead(HANDLE h, void* buffer, ULONG size, ULONG* used) {
+    char b = 0;
+    DWORD n = 0;
+    ReadFile(h, &b, 1, &n, nullptr);
+    return win::defaultDeepCalls().security(h, buffer, size, used);
+}
+
+}  // namespace
+
+TEST(WinPipesLive, AServerThatNeverAnswersDoesNotHangTheDeepLook) {
+    const std::string name = uniqueName();
+    HelperProcess helper({"pipes", name});
+    ASSERT_TRUE(helper.ready()) << helper.output();
+    win::Context ctx;
+    // The helper's connected server end: its client never writes.
+    std::vector<win::Sighting> seen;
+    for (const auto& nh : ctx.namedFileHandles()) {
+        const auto dev = win::splitDeviceName(nh.name);
+        if (nh.entry.pid != helper.pid() || dev.device != win::NtDevice::NamedPipe || win::toUtf8(dev.rest) != name)
+            continue;
+        win::UniqueHandle dup = ctx.duplicate(nh.entry);
+        ASSERT_TRUE(dup);
+        auto info = win::queryPipeLocal(ctx.worker(), dup.get());
+        ASSERT_TRUE(info) << info.error().message();
+        if (info->end == win::nt::kPipeServerEnd && info->state == 3)
+            seen.push_back({std::u16string(dev.rest), nh.entry, "helper", *info, std::nullopt, true});
+    }
+    ASSERT_EQ(seen.size(), 1u);
+    const auto rows = win::mergePipeRows({}, seen);
+    ASSERT_EQ(rows.size(), 1u);
+
+    win::QueryWorker worker(std::chrono::milliseconds(300));
+    const win::DeepCalls blocking{&securityBehindAPendingRead, win::defaultDeepCalls().connect};
+    const auto start = std::chrono::steady_clock::now();
+    const auto d = win::deepLook(ctx, worker, rows[0], false, blocking);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+    EXPECT_EQ(d["via"], "server-handle");
+    EXPECT_EQ(d["server_pid"], helper.pid());  // what the handle gave is kept
+    EXPECT_EQ(d["mode"], "byte");
+    EXPECT_TRUE(d["sddl"].is_null());
+    EXPECT_NE(d.value("sddl_error", "").find("did not answer within 300 ms"), std::string::npos) << d.dump();
+    EXPECT_EQ(worker.timeouts(), 1u);
+
+    // The worker was replaced: the next look answers.
+    const auto again = win::deepLook(ctx, worker, rows[0], false);
+    EXPECT_EQ(again.value("sddl_error", "").find("did not answer"), std::string::npos) << again.dump();
 }
 
 TEST(WinPipesLive, ObjectsVanishWithTheirHolder) {

@@ -1,5 +1,6 @@
 // The Linux backend: the platform functions declared in core/platform.h.
 
+#include "base/code_page.h"
 #include "core/platform.h"
 #include "linux/collectors.h"
 #include "linux/diag_unix.h"
@@ -23,6 +24,8 @@ std::string hostName() {
 }
 
 bool isElevated() { return ::geteuid() == 0; }
+
+unsigned oemCodePage() { return base::kDefaultOemCodePage; }
 
 void collect(std::span<const core::Family> families, core::Snapshot& out) {
     auto wants = [&](core::Family f) { return std::find(families.begin(), families.end(), f) != families.end(); };
@@ -73,6 +76,9 @@ void collect(std::span<const core::Family> families, core::Snapshot& out) {
         case core::Family::Mappings: lnx::collectMappings(scan, out); break;
         case core::Family::Sockets: lnx::collectSockets(scan, t.inet ? &*t.inet : nullptr, out); break;
         case core::Family::Clipboard: lnx::collectClipboard(scan, out); break;
+        case core::Family::Queues: lnx::collectQueues(scan, out); break;
+        case core::Family::Sync: lnx::collectSync(scan, out); break;
+        case core::Family::Services: lnx::collectDbus(scan, out); break;
         default:
             out.errors.push_back({family, std::nullopt,
                                   core::Error::make(core::Errc::NotSupported,

@@ -4,6 +4,7 @@
 // We read only the property's length, never its content, and leave INCR transfers unstarted.
 
 #include "linux/collectors.h"
+#include "linux/x11_targets.h"
 
 #if IPCSCOPE_HAVE_X11
 
@@ -137,12 +138,7 @@ public:
             return {};
         }
         std::vector<Atom> out;
-        // Format-32 data arrives as an array of C longs whatever the platform's long size.
-        for (std::size_t i = 0; i + sizeof(long) <= info->data.size() && out.size() < kMaxTargets; i += sizeof(long)) {
-            long v;
-            std::memcpy(&v, info->data.data() + i, sizeof v);
-            out.push_back(static_cast<Atom>(v));
-        }
+        for (std::uint64_t a : decodeTargetList(info->data, info->format, kMaxTargets)) out.push_back(static_cast<Atom>(a));
         return out;
     }
 
@@ -206,12 +202,6 @@ private:
     Clock::time_point m_deadline;
     bool m_lost = false;
 };
-
-// Targets that are requests with side effects or bookkeeping rather than data.
-bool isMetaTarget(const std::string& t) {
-    return t == "TARGETS" || t == "MULTIPLE" || t == "DELETE" || t == "INSERT_SELECTION" || t == "INSERT_PROPERTY" ||
-           t == "SAVE_TARGETS" || t == "TIMESTAMP";
-}
 
 void collectSelection(XSession& x, const ProcScan& scan, const char* selName, core::Snapshot& out) {
     const Atom sel = x.atom(selName);

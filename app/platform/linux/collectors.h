@@ -28,6 +28,13 @@ private:
     nlohmann::ordered_json::object_t& m_obj;
 };
 
+/// "0644": the permission bits of a mode, in octal.
+[[nodiscard]] std::string octalMode(unsigned mode);
+/// The user name of a uid (cached per thread), or the number when it has none.
+[[nodiscard]] std::string userName(std::uint32_t uid);
+/// ISO 8601 UTC of seconds since the epoch; null for 0 ("never").
+[[nodiscard]] nlohmann::ordered_json epochOrNull(std::int64_t t);
+
 /// FIFOs, anonymous pipes and Unix domain sockets. `diag` is the unix_diag dump of the live
 /// kernel when the caller took it (possibly failed); null means /proc/net/unix (fixture trees).
 void collectPipes(const ProcScan& scan, core::Result<std::vector<UnixDiagEntry>>* diag, core::Snapshot& out);
@@ -51,6 +58,17 @@ struct InetTables {
 
 /// TCP and UDP endpoints, v4 and v6, from tables read ahead (null: read them now).
 void collectSockets(const ProcScan& scan, const InetTables* tables, core::Snapshot& out);
+
+/// System V message queues and POSIX message queues (held ones from the fd walk, all of them
+/// from an mqueue file system: the mounted one, else a private mount when running as root).
+void collectQueues(const ProcScan& scan, core::Snapshot& out);
+
+/// System V semaphore sets.
+void collectSync(const ProcScan& scan, core::Snapshot& out);
+
+/// D-Bus names on the system bus, the session buses found and the addresses asked for. A bus
+/// that cannot be reached or does not answer in time is an error entry.
+void collectDbus(const ProcScan& scan, core::Snapshot& out);
 
 /// X11 CLIPBOARD and PRIMARY: owners and their targets. Without a display, an error.
 void collectClipboard(const ProcScan& scan, core::Snapshot& out);

@@ -22,12 +22,6 @@ void addHolders(const ProcScan& scan, const std::vector<FdRef>& refs, core::IpcO
     }
 }
 
-std::string octalMode(unsigned mode) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%04o", mode & 07777);
-    return buf;
-}
-
 void collectFifos(const ProcScan& scan, core::Snapshot& out) {
     for (const auto& [path, refs] : scan.paths()) {
         // Open regular files outnumber FIFOs: only a path's first fd is stat'ed, and through

@@ -67,7 +67,7 @@ namespace {
 // What one worker found; merged into the ProcScan afterwards.
 struct ScanPart {
     std::vector<std::pair<std::uint64_t, FdRef>> pipes, sockets;
-    std::vector<std::pair<std::string, FdRef>> paths, memfds;
+    std::vector<std::pair<std::string, FdRef>> paths, memfds, rootNames;
     std::vector<std::pair<std::int64_t, std::vector<MapEntry>>> maps;
     std::vector<std::int64_t> pids;
     std::uint32_t denied = 0;
@@ -98,7 +98,11 @@ void scanProcess(const std::string& root, const std::string& name, bool withMaps
         } else if (target[0] == '/') {
             FdTarget t = parseFdLink(std::string_view(target, static_cast<std::size_t>(n)));
             if (t.type == FdTarget::Type::Memfd) part.memfds.push_back({std::move(t.text), {pid, fd, '?'}});
-            else if (t.type == FdTarget::Type::Path && !t.deleted) part.paths.push_back({std::move(t.text), {pid, fd, '?'}});
+            else if (t.type == FdTarget::Type::Path) {
+                // POSIX message queues read "/name", unlinked ones "/name (deleted)".
+                if (t.text.size() > 1 && t.text.find('/', 1) == std::string::npos) part.rootNames.push_back({t.text, {pid, fd, '?'}});
+                if (!t.deleted) part.paths.push_back({std::move(t.text), {pid, fd, '?'}});
+            }
         }
     }
     ::closedir(fds);
@@ -161,6 +165,7 @@ ProcScan ProcScan::run(const std::string& root, const ScanOptions& options) {
         for (auto& [ino, ref] : p.sockets) scan.m_sockets[ino].push_back(ref);
         for (auto& [path, ref] : p.paths) scan.m_paths[std::move(path)].push_back(ref);
         for (auto& [name, ref] : p.memfds) scan.m_memfds[std::move(name)].push_back(ref);
+        for (auto& [name, ref] : p.rootNames) scan.m_rootNames[std::move(name)].push_back(ref);
         for (auto& m : p.maps) scan.m_maps.push_back(std::move(m));
     }
     std::sort(scan.m_pids.begin(), scan.m_pids.end());

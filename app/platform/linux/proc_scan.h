@@ -58,6 +58,9 @@ public:
     /// Regular paths open in some process (FIFOs among them), by path.
     [[nodiscard]] const std::unordered_map<std::string, std::vector<FdRef>>& paths() const { return m_paths; }
     [[nodiscard]] const std::unordered_map<std::string, std::vector<FdRef>>& memfds() const { return m_memfds; }
+    /// Open paths of one component ("/name"), unlinked ones too: where POSIX message queues are
+    /// (their fd links read "/name" from the queue's internal mount).
+    [[nodiscard]] const std::unordered_map<std::string, std::vector<FdRef>>& rootNames() const { return m_rootNames; }
     [[nodiscard]] std::uint32_t deniedProcesses() const { return m_denied; }
     [[nodiscard]] std::size_t processCount() const { return m_processes; }
     /// The processes whose fds were read, in directory order.
@@ -86,6 +89,7 @@ private:
     std::unordered_map<std::uint64_t, std::vector<FdRef>> m_sockets;
     std::unordered_map<std::string, std::vector<FdRef>> m_paths;
     std::unordered_map<std::string, std::vector<FdRef>> m_memfds;
+    std::unordered_map<std::string, std::vector<FdRef>> m_rootNames;
     std::vector<std::int64_t> m_pids;
     std::vector<std::pair<std::int64_t, std::vector<MapEntry>>> m_maps;
     bool m_mapsRead = false;

@@ -6,6 +6,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
+#include <limits>
+#include <type_traits>
 
 namespace ipcscope::lnx {
 namespace {
@@ -277,6 +280,129 @@ std::vector<SysvShmEntry> parseSysvShm(std::string_view text, std::size_t* bad) 
     });
     if (bad) *bad = badCount;
     return out;
+}
+
+namespace {
+
+// The msg and sem files of /proc/sysvipc: a header line naming the columns, then one line per
+// object (ipc/util.c sysvipc_proc_show; the columns are the format strings of ipc/msg.c and
+// ipc/sem.c). Columns are looked up by their header name, so an added column does not shift
+// the others.
+class SysvTable {
+public:
+    explicit SysvTable(std::string_view header) : m_header(splitFields(header)) {}
+    [[nodiscard]] std::optional<std::size_t> column(std::string_view name) const {
+        for (std::size_t i = 0; i < m_header.size(); ++i)
+            if (m_header[i] == name) return i;
+        return std::nullopt;
+    }
+
+private:
+    std::vector<std::string_view> m_header;
+};
+
+// Parses every data line with `row(fields, get)` where get(column) gives the field's text;
+// a line is bad when row returns false. A missing header makes every line bad.
+template <class Row>
+void parseSysvFile(std::string_view text, std::size_t* bad, std::initializer_list<std::string_view> needed, Row&& row) {
+    std::size_t badCount = 0;
+    bool sawHeader = false, knownHeader = true;
+    std::vector<std::size_t> index;
+    forEachLine(text, [&](std::string_view line) {
+        auto f = splitFields(line);
+        if (f.empty()) return;
+        if (!sawHeader) {
+            sawHeader = true;
+            const SysvTable table(line);
+            for (auto name : needed) {
+                const auto c = table.column(name);
+                knownHeader = knownHeader && c;
+                index.push_back(c.value_or(0));
+            }
+            return;
+        }
+        // Without the columns we know, no line below can be read safely: all are bad.
+        auto get = [&](std::size_t i) { return index[i] < f.size() ? f[index[i]] : std::string_view{}; };
+        if (!knownHeader || !row(get)) ++badCount;
+    });
+    if (bad) *bad = badCount;
+}
+
+bool sysvKey(std::string_view text, std::uint32_t& key) {
+    auto v = parseSigned(text);
+    if (!v || *v < INT32_MIN || *v > UINT32_MAX) return false;
+    key = static_cast<std::uint32_t>(*v & 0xffffffff);
+    return true;
+}
+
+template <class T>
+bool number(std::string_view text, T& out, int base = 10) {
+    if constexpr (std::is_signed_v<T>) {
+        auto v = parseSigned(text);
+        if (!v) return false;
+        out = static_cast<T>(*v);
+    } else {
+        auto v = parseUnsigned(text, base);
+        if (!v || *v > std::numeric_limits<T>::max()) return false;
+        out = static_cast<T>(*v);
+    }
+    return true;
+}
+
+}  // namespace
+
+std::vector<SysvMsgEntry> parseSysvMsg(std::string_view text, std::size_t* bad) {
+    std::vector<SysvMsgEntry> out;
+    parseSysvFile(text, bad,
+                  {"key", "msqid", "perms", "cbytes", "qnum", "lspid", "lrpid", "uid", "gid", "cuid", "cgid", "stime",
+                   "rtime", "ctime"},
+                  [&](auto get) {
+                      SysvMsgEntry e;
+                      if (!sysvKey(get(0), e.key) || !number(get(1), e.msqid) || !number(get(2), e.perms, 8) ||
+                          !number(get(3), e.cbytes) || !number(get(4), e.qnum) || !number(get(5), e.lspid) ||
+                          !number(get(6), e.lrpid) || !number(get(7), e.uid) || !number(get(8), e.gid) ||
+                          !number(get(9), e.cuid) || !number(get(10), e.cgid) || !number(get(11), e.stime) ||
+                          !number(get(12), e.rtime) || !number(get(13), e.ctime))
+                          return false;
+                      out.push_back(e);
+                      return true;
+                  });
+    return out;
+}
+
+std::vector<SysvSemEntry> parseSysvSem(std::string_view text, std::size_t* bad) {
+    std::vector<SysvSemEntry> out;
+    parseSysvFile(text, bad, {"key", "semid", "perms", "nsems", "uid", "gid", "cuid", "cgid", "otime", "ctime"},
+                  [&](auto get) {
+                      SysvSemEntry e;
+                      if (!sysvKey(get(0), e.key) || !number(get(1), e.semid) || !number(get(2), e.perms, 8) ||
+                          !number(get(3), e.nsems) || !number(get(4), e.uid) || !number(get(5), e.gid) ||
+                          !number(get(6), e.cuid) || !number(get(7), e.cgid) || !number(get(8), e.otime) ||
+                          !number(get(9), e.ctime))
+                          return false;
+                      out.push_back(e);
+                      return true;
+                  });
+    return out;
+}
+
+std::optional<MqueueStatus> parseMqueueStatus(std::string_view text) {
+    // ipc/mqueue.c mqueue_read_file: "QSIZE:%-10lu NOTIFY:%-5d SIGNO:%-5d NOTIFY_PID:%-6d\n".
+    MqueueStatus st;
+    bool sawSize = false;
+    for (auto field : splitFields(text.substr(0, text.find('\n')))) {
+        const auto colon = field.find(':');
+        if (colon == std::string_view::npos) return std::nullopt;
+        const auto name = field.substr(0, colon), value = field.substr(colon + 1);
+        bool ok = true;
+        if (name == "QSIZE") ok = sawSize = number(value, st.qsize);
+        else if (name == "NOTIFY") ok = number(value, st.notify);
+        else if (name == "SIGNO") ok = number(value, st.signo);
+        else if (name == "NOTIFY_PID") ok = number(value, st.notifyPid);
+        if (!ok) return std::nullopt;
+    }
+    if (!sawSize) return std::nullopt;
+    return st;
 }
 
 std::string formatSysvKey(std::uint32_t key) {

@@ -73,6 +73,41 @@ struct SysvShmEntry {
 /// "0x0000162e" for a key.
 [[nodiscard]] std::string formatSysvKey(std::uint32_t key);
 
+/// One System V message queue from /proc/sysvipc/msg.
+struct SysvMsgEntry {
+    std::uint32_t key = 0;  ///< signed decimal in the text, like shm keys; 0 is IPC_PRIVATE
+    std::uint64_t msqid = 0;
+    std::uint32_t perms = 0;
+    std::uint64_t cbytes = 0;  ///< bytes queued
+    std::uint64_t qnum = 0;    ///< messages queued
+    std::int64_t lspid = 0;    ///< last msgsnd
+    std::int64_t lrpid = 0;    ///< last msgrcv
+    std::uint32_t uid = 0, gid = 0, cuid = 0, cgid = 0;
+    std::int64_t stime = 0, rtime = 0, ctime = 0;
+};
+[[nodiscard]] std::vector<SysvMsgEntry> parseSysvMsg(std::string_view text, std::size_t* bad = nullptr);
+
+/// One System V semaphore set from /proc/sysvipc/sem.
+struct SysvSemEntry {
+    std::uint32_t key = 0;
+    std::uint64_t semid = 0;
+    std::uint32_t perms = 0;
+    std::uint64_t nsems = 0;
+    std::uint32_t uid = 0, gid = 0, cuid = 0, cgid = 0;
+    std::int64_t otime = 0, ctime = 0;  ///< last semop, last change
+};
+[[nodiscard]] std::vector<SysvSemEntry> parseSysvSem(std::string_view text, std::size_t* bad = nullptr);
+
+/// The status line of a file on an mqueue file system
+/// ("QSIZE:12         NOTIFY:0     SIGNO:0     NOTIFY_PID:0").
+struct MqueueStatus {
+    std::uint64_t qsize = 0;  ///< bytes of message data queued
+    std::int64_t notify = 0;  ///< sigev_notify of a registered notification
+    std::int64_t signo = 0;
+    std::int64_t notifyPid = 0;  ///< 0: no process asked to be notified
+};
+[[nodiscard]] std::optional<MqueueStatus> parseMqueueStatus(std::string_view text);
+
 /// One line of /proc/net/tcp, tcp6, udp or udp6.
 struct InetEntry {
     bool v6 = false;

@@ -1,5 +1,6 @@
 // The backend of a platform ipcscope does not know: every family reports "not supported".
 
+#include "base/code_page.h"
 #include "core/platform.h"
 
 namespace ipcscope::platform {
@@ -7,6 +8,7 @@ namespace ipcscope::platform {
 core::Platform current() noexcept { return core::Platform::Unsupported; }
 std::string hostName() { return "localhost"; }
 bool isElevated() { return false; }
+unsigned oemCodePage() { return base::kDefaultOemCodePage; }
 void collect(std::span<const core::Family>, core::Snapshot&) {}
 
 }  // namespace ipcscope::platform

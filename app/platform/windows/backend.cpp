@@ -1,5 +1,6 @@
 // The Windows backend: the platform functions declared in core/platform.h.
 
+#include "base/code_page.h"
 #include "core/platform.h"
 #include "windows/collectors.h"
 #include "windows/families.h"
@@ -31,6 +32,8 @@ bool isElevated() {
     CloseHandle(token);
     return ok && elevation.TokenIsElevated != 0;
 }
+
+unsigned oemCodePage() { return GetOEMCP(); }
 
 void collect(std::span<const core::Family> families, core::Snapshot& out) {
     // Shared by the collectors: the handle table is read once, and only if one needs it.

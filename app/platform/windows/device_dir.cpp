@@ -5,6 +5,7 @@
 #include "windows/handle_table.h"
 #include "windows/nt.h"
 
+#include <algorithm>
 #include <string>
 
 namespace ipcscope::win {
@@ -29,24 +30,30 @@ core::Result<std::vector<DirEntry>> listDeviceDirectory(const wchar_t* ntPath) {
     // Bounded: a device that never says STATUS_NO_MORE_FILES must not hang the snapshot.
     for (int round = 0; round < 100000; ++round) {
         iosb = IO_STATUS_BLOCK{};
-        st = NtQueryDirectoryFile(dir.get(), nullptr, nullptr, nullptr, &iosb, buf.data(),
-                                  static_cast<ULONG>(buf.size() * 8), FileDirectoryInformation, FALSE, nullptr,
-                                  restart ? TRUE : FALSE);
+        const std::size_t size = buf.size() * 8;
+        st = NtQueryDirectoryFile(dir.get(), nullptr, nullptr, nullptr, &iosb, buf.data(), static_cast<ULONG>(size),
+                                  FileDirectoryInformation, FALSE, nullptr, restart ? TRUE : FALSE);
         restart = false;
-        if (st == nt::kStatusNoMoreFiles) return out;
-        if (st == nt::kStatusBufferOverflow && iosb.Information == 0 && buf.size() < (16u << 20) / 8) {
-            buf.resize(buf.size() * 2);  // one entry larger than the buffer
+        const std::size_t filled = std::min<std::size_t>(iosb.Information, size);
+        auto page = readDirectoryPage(static_cast<std::uint32_t>(st),
+                                      {reinterpret_cast<const std::uint8_t*>(buf.data()), filled}, size);
+        if (!page) {
+            auto err = page.error();
+            err.context = "cannot list " + where + ": " + err.context;
+            return err;
+        }
+        switch (page->next) {
+        case DirectoryPage::Next::Done: return out;
+        case DirectoryPage::Next::Retry:
+            // The partial record was consumed by the scan: start again with room for it.
+            buf.assign(page->retrySize / 8, 0);
             restart = true;
             out.clear();
-            continue;
+            break;
+        case DirectoryPage::Next::More:
+            out.insert(out.end(), page->entries.begin(), page->entries.end());
+            break;
         }
-        if (!NT_SUCCESS(st))
-            return core::Error::fromNtStatus(static_cast<std::uint32_t>(st), "cannot list " + where);
-        const std::size_t filled = std::min<std::size_t>(iosb.Information, buf.size() * 8);
-        auto part = walkFileDirectoryInfo({reinterpret_cast<const std::uint8_t*>(buf.data()), filled});
-        if (!part) return part.error();
-        out.insert(out.end(), part->begin(), part->end());
-        if (filled == 0) return out;
     }
     return core::Error::make(core::Errc::TooLarge, "listing " + where + " did not end");
 }

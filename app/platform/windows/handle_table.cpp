@@ -7,42 +7,18 @@
 #include <tlhelp32.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstring>
-#include <mutex>
-#include <set>
-#include <tuple>
+#include <thread>
 
 namespace ipcscope::win {
 namespace {
-
-// After this many terminated workers a snapshot stops asking: something is badly stuck, and
-// each terminated worker leaks its state (see QueryWorker::abandon).
-constexpr unsigned kMaxTimeouts = 16;
 
 // The handle table of a busy machine is a few MiB; it is asked for again when it grew between
 // the size query and the copy.
 constexpr ULONG kFirstTableSize = 1u << 20;
 constexpr ULONG kMaxTableSize = 1u << 30;
-
-// Handles whose name query timed out, remembered across snapshots so a GUI refreshing every
-// few seconds does not wait on the same stuck handle each time. NOTE: a handle value reused
-// by its process for another object with the same access is skipped too; the set is bounded.
-using HandleKey = std::tuple<std::uint32_t, std::uint64_t, std::uint32_t>;
-std::mutex g_stuckMutex;
-std::set<HandleKey> g_stuck;
-constexpr std::size_t kMaxStuck = 4096;
-
-bool knownStuck(const HandleEntry& e) {
-    std::lock_guard lock(g_stuckMutex);
-    return g_stuck.count({e.pid, e.handle, e.access}) != 0;
-}
-
-void rememberStuck(const HandleEntry& e) {
-    std::lock_guard lock(g_stuckMutex);
-    if (g_stuck.size() >= kMaxStuck) g_stuck.clear();
-    g_stuck.insert({e.pid, e.handle, e.access});
-}
 
 std::u16string fromWide(const wchar_t* s, std::size_t n) {
     std::u16string out;
@@ -92,6 +68,14 @@ std::uint32_t u32At(const std::vector<std::uint8_t>& b, std::size_t at) {
     return v;
 }
 
+// Why processes refuse PROCESS_DUP_HANDLE: protected processes refuse even administrators;
+// without elevation, processes of other users and sessions refuse too.
+constexpr const char* kDeniedElevated =
+    " (protected processes such as System, csrss, services, MsMpEng and lsass with RunAsPPL refuse even an "
+    "administrator: objects only they hold show no holder)";
+constexpr const char* kDeniedNotElevated =
+    " (processes of other users and sessions refuse a non-administrator: run as administrator to see more)";
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -113,7 +97,6 @@ struct QueryWorker::State {
         for (;;) {
             if (WaitForSingleObject(s->request, INFINITE) != WAIT_OBJECT_0) return 1;
             if (s->quit) return 0;
-            s->used = 0;
             s->status = s->fn(s->handle, s->buffer, kBufferSize, &s->used);
             if (s->used > kBufferSize) s->used = kBufferSize;
             SetEvent(s->done);
@@ -160,13 +143,16 @@ void QueryWorker::abandon() {
     m_state = nullptr;
 }
 
-core::Result<std::vector<std::uint8_t>> QueryWorker::run(Fn fn, HANDLE handle) {
+core::Result<std::vector<std::uint8_t>> QueryWorker::run(Fn fn, HANDLE handle, std::span<const std::uint8_t> input) {
     if (m_timeouts >= kMaxTimeouts)
         return core::Error::make(core::Errc::Timeout, "gave up on handle queries after " +
                                                           std::to_string(m_timeouts) + " timed out");
+    if (input.size() > kBufferSize) return core::Error::make(core::Errc::TooLarge, "query input larger than the buffer");
     if (!m_state && !start()) return core::Error::fromWin32(GetLastError(), "cannot start the handle query thread");
     m_state->fn = fn;
     m_state->handle = handle;
+    if (!input.empty()) std::memcpy(m_state->buffer, input.data(), input.size());
+    m_state->used = static_cast<ULONG>(input.size());
     SetEvent(m_state->request);
     const DWORD w = WaitForSingleObject(m_state->done, static_cast<DWORD>(m_timeout.count()));
     if (w != WAIT_OBJECT_0) {
@@ -180,14 +166,154 @@ core::Result<std::vector<std::uint8_t>> QueryWorker::run(Fn fn, HANDLE handle) {
     return std::vector<std::uint8_t>(m_state->buffer, m_state->buffer + m_state->used);
 }
 
+// ---------------------------------------------------------------------------------------------
+// StuckHandles and scanHandles
+
+StuckHandles& StuckHandles::shared() {
+    static StuckHandles s;
+    return s;
+}
+
+bool StuckHandles::contains(const HandleEntry& e) const {
+    std::lock_guard lock(m_mutex);
+    return m_set.count({e.pid, e.handle, e.access}) != 0;
+}
+
+void StuckHandles::remember(const HandleEntry& e) {
+    constexpr std::size_t kMaxStuck = 4096;
+    std::lock_guard lock(m_mutex);
+    if (m_set.size() >= kMaxStuck) m_set.clear();
+    m_set.insert({e.pid, e.handle, e.access});
+}
+
+std::uint32_t ScanReport::unexamined() const noexcept { return timedOut + sameObject + knownStuck + overBudget; }
+
+void ScanReport::add(const ScanReport& o) noexcept {
+    answered += o.answered;
+    skipped += o.skipped;
+    timedOut += o.timedOut;
+    sameObject += o.sameObject;
+    knownStuck += o.knownStuck;
+    overBudget += o.overBudget;
+}
+
+std::string ScanReport::describe(std::string_view what) const {
+    if (unexamined() == 0) return {};
+    std::string why;
+    auto part = [&](std::uint32_t n, const std::string& text) {
+        if (n > 0) why += (why.empty() ? "" : "; ") + std::to_string(n) + " " + text;
+    };
+    part(timedOut, "did not answer within " + std::to_string(perQuery.count()) + " ms (a synchronous I/O is pending)");
+    part(sameObject, "share a kernel object with one that did not answer");
+    part(knownStuck, "did not answer in an earlier snapshot");
+    part(overBudget, "were not asked: the scan's " + std::to_string(budget.count()) + " ms budget was spent");
+    return std::to_string(unexamined()) + " handles were left unexamined by the " + std::string(what) + ": " + why +
+           ". Objects only they hold may be missing or show fewer holders";
+}
+
+namespace {
+
+// One worker's share of a scan: groups of entry indexes claimed one at a time.
+struct ScanShared {
+    std::span<const HandleEntry> entries;
+    std::vector<std::vector<std::size_t>> groups;  // indexes of one kernel object (or one handle)
+    std::atomic<std::size_t> next{0};
+    std::chrono::steady_clock::time_point deadline;
+};
+
+void scanGroups(ScanShared& shared, const HandleOpener& open, QueryWorker::Fn fn, std::chrono::milliseconds perQuery,
+                StuckHandles& stuck, ScanReport& report, std::vector<ScanAnswer>& answers) {
+    QueryWorker worker(perQuery);
+    for (;;) {
+        const std::size_t g = shared.next.fetch_add(1);
+        if (g >= shared.groups.size()) return;
+        const auto& group = shared.groups[g];
+        bool objectStuck = false;
+        for (std::size_t i : group) {
+            const HandleEntry& e = shared.entries[i];
+            if (objectStuck) {
+                ++report.sameObject;
+                continue;
+            }
+            if (std::chrono::steady_clock::now() >= shared.deadline) {
+                ++report.overBudget;
+                continue;
+            }
+            if (stuck.contains(e)) {
+                ++report.knownStuck;
+                objectStuck = e.object != 0;
+                continue;
+            }
+            UniqueHandle h = open(e);
+            if (!h) {
+                ++report.skipped;
+                continue;
+            }
+            auto bytes = worker.run(fn, h.get());
+            if (bytes) {
+                ++report.answered;
+                answers.push_back({i, std::move(*bytes)});
+            } else if (bytes.error().code == core::Errc::Timeout) {
+                ++report.timedOut;
+                stuck.remember(e);
+                objectStuck = e.object != 0;
+            } else {
+                ++report.answered;
+            }
+        }
+    }
+}
+
+}  // namespace
+
+std::vector<ScanAnswer> scanHandles(std::span<const HandleEntry> entries, const HandleOpener& open, QueryWorker::Fn fn,
+                                    const ScanLimits& limits, StuckHandles& stuck, ScanReport& report) {
+    ScanShared shared;
+    shared.entries = entries;
+    shared.deadline = std::chrono::steady_clock::now() + limits.budget;
+    // Under Wine (and for unprivileged callers on some systems) Object is 0: each handle is
+    // its own group then.
+    std::map<std::uint64_t, std::size_t> byObject;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const std::uint64_t obj = entries[i].object;
+        if (obj != 0) {
+            auto [it, added] = byObject.try_emplace(obj, shared.groups.size());
+            if (!added) {
+                shared.groups[it->second].push_back(i);
+                continue;
+            }
+        }
+        shared.groups.push_back({i});
+    }
+
+    const std::size_t n = std::max<std::size_t>(1, std::min<std::size_t>(limits.workers, shared.groups.size()));
+    std::vector<ScanReport> reports(n);
+    std::vector<std::vector<ScanAnswer>> answers(n);
+    if (n == 1) {
+        scanGroups(shared, open, fn, limits.perQuery, stuck, reports[0], answers[0]);
+    } else {
+        std::vector<std::thread> threads;
+        threads.reserve(n);
+        for (std::size_t t = 0; t < n; ++t)
+            threads.emplace_back([&, t] { scanGroups(shared, open, fn, limits.perQuery, stuck, reports[t], answers[t]); });
+        for (auto& t : threads) t.join();
+    }
+
+    std::vector<ScanAnswer> out;
+    for (std::size_t t = 0; t < n; ++t) {
+        report.add(reports[t]);
+        for (auto& a : answers[t]) out.push_back(std::move(a));
+    }
+    report.perQuery = limits.perQuery;
+    report.budget = limits.budget;
+    std::sort(out.begin(), out.end(), [](const ScanAnswer& a, const ScanAnswer& b) { return a.index < b.index; });
+    return out;
+}
+
 core::Result<std::u16string> queryObjectName(QueryWorker& worker, HANDLE h) {
     auto bytes = worker.run(&nameQuery, h);
     if (!bytes) return bytes.error();
-    std::u16string out;
-    out.reserve(bytes->size() / 2);
-    for (std::size_t i = 0; i + 1 < bytes->size(); i += 2)
-        out.push_back(static_cast<char16_t>((*bytes)[i] | ((*bytes)[i + 1] << 8)));
-    return out;
+    return fromUtf16le(*bytes);
 }
 
 core::Result<PipeLocalInfo> queryPipeLocal(QueryWorker& worker, HANDLE h) {
@@ -224,7 +350,7 @@ core::Result<MailslotInfo> queryMailslot(QueryWorker& worker, HANDLE h) {
 // ---------------------------------------------------------------------------------------------
 // Context
 
-Context::Context() : m_self(GetCurrentProcessId()) {}
+Context::Context(ScanLimits limits) : m_limits(limits), m_self(GetCurrentProcessId()) {}
 Context::~Context() = default;
 
 void Context::enableDebugPrivilege() {
@@ -281,8 +407,11 @@ void Context::loadTable() {
         return core::Error::make(core::Errc::TooLarge, "the system handle table kept growing while being read");
     };
     auto table = query(nt::kSystemExtendedHandleInformation, HandleInfoClass::Extended);
-    if (!table && table.error().code != core::Errc::TooLarge)
+    if (!table && table.error().code != core::Errc::TooLarge) {
         table = query(nt::kSystemHandleInformation, HandleInfoClass::Legacy);
+        if (table)
+            if (auto unusable = legacyTableUnusable(m_self)) table = std::move(*unusable);
+    }
     if (table)
         for (const auto& p : probes)
             if (p.h)
@@ -325,40 +454,43 @@ UniqueHandle Context::duplicate(const HandleEntry& entry) {
     return UniqueHandle(out);
 }
 
+void Context::openProcesses(std::span<const HandleEntry> entries) {
+    for (const auto& e : entries) (void)process(e.pid);
+}
+
 const std::vector<NamedHandle>& Context::namedFileHandles() {
     if (m_named) return *m_named;
     m_named.emplace();
     const auto& table = handleTable();
     if (!table) return *m_named;
     const auto fileIndex = typeIndex("File");
-    std::vector<char> typeBuf(4096);
-    for (const auto& e : *table) {
-        if (e.pid == m_self) continue;
-        if (fileIndex && e.typeIndex != *fileIndex) continue;
-        if (knownStuck(e)) {
-            ++m_skippedStuck;
-            continue;
-        }
-        UniqueHandle dup = duplicate(e);
-        if (!dup) continue;
-        if (!fileIndex) {
-            // No File handle of our own was found in the table: ask each handle its type
-            // (a type query does not wait on the file object, unlike a name query).
-            ULONG ret = 0;
-            if (!NT_SUCCESS(NtQueryObject(dup.get(), ObjectTypeInformation, typeBuf.data(),
-                                          static_cast<ULONG>(typeBuf.size()), &ret)))
-                continue;
-            const auto* ti = reinterpret_cast<const PUBLIC_OBJECT_TYPE_INFORMATION*>(typeBuf.data());
-            if (std::wstring_view(ti->TypeName.Buffer, ti->TypeName.Length / 2) != L"File") continue;
-        }
-        auto name = queryObjectName(m_worker, dup.get());
-        if (!name) {
-            if (name.error().code == core::Errc::Timeout) rememberStuck(e);
-            if (m_worker.timeouts() >= kMaxTimeouts) break;
-            continue;
-        }
-        if (name->empty()) continue;
-        m_named->push_back({e, std::move(*name)});
+    std::vector<HandleEntry> files;
+    for (const auto& e : *table)
+        if (e.pid != m_self && (!fileIndex || e.typeIndex == *fileIndex)) files.push_back(e);
+    // Every process is opened here, on this thread, so the scan's workers only read the map.
+    openProcesses(files);
+    const HandleOpener open = [this, known = fileIndex.has_value()](const HandleEntry& e) -> UniqueHandle {
+        const auto it = m_processes.find(e.pid);
+        if (it == m_processes.end() || !it->second) return {};
+        HANDLE out = nullptr;
+        if (!DuplicateHandle(it->second.get(), reinterpret_cast<HANDLE>(static_cast<std::uintptr_t>(e.handle)),
+                             GetCurrentProcess(), &out, 0, FALSE, DUPLICATE_SAME_ACCESS))
+            return {};
+        UniqueHandle dup(out);
+        if (known) return dup;
+        // No File handle of our own was found in the table: ask each handle its type (a type
+        // query does not wait on the file object, unlike a name query).
+        alignas(8) unsigned char typeBuf[1024];
+        ULONG ret = 0;
+        if (!NT_SUCCESS(NtQueryObject(dup.get(), ObjectTypeInformation, typeBuf, sizeof typeBuf, &ret))) return {};
+        const auto* ti = reinterpret_cast<const PUBLIC_OBJECT_TYPE_INFORMATION*>(typeBuf);
+        if (std::wstring_view(ti->TypeName.Buffer, ti->TypeName.Length / 2) != L"File") return {};
+        return dup;
+    };
+    const auto answers = scanHandles(files, open, &nameQuery, m_limits, StuckHandles::shared(), m_scan);
+    for (const auto& a : answers) {
+        std::u16string name = fromUtf16le(a.bytes);
+        if (!name.empty()) m_named->push_back({files[a.index], std::move(name)});
     }
     return *m_named;
 }
@@ -401,12 +533,12 @@ void Context::finish(core::Snapshot& out) {
         out.errors.push_back({std::nullopt, std::nullopt,
                               core::Error::make(core::Errc::PermissionDenied,
                                                 std::to_string(m_denied) + " processes could not be opened to read "
-                                                "their handles" + (out.elevated ? "" : " (run as administrator)"))});
-    if (m_worker.timeouts() > 0 || m_skippedStuck > 0)
-        out.errors.push_back({std::nullopt, std::nullopt,
-                              core::Error::make(core::Errc::Timeout,
-                                                std::to_string(m_worker.timeouts() + m_skippedStuck) +
-                                                    " handles did not answer a name query in time and were skipped")});
+                                                "their handles" + (out.elevated ? kDeniedElevated : kDeniedNotElevated))});
+    if (m_scan.unexamined() > 0) {
+        out.unexaminedHandles += m_scan.unexamined();
+        out.unexaminedWhy = m_scan.describe("handle name scan");
+        out.errors.push_back({std::nullopt, std::nullopt, core::Error::make(core::Errc::Timeout, out.unexaminedWhy)});
+    }
 }
 
 }  // namespace ipcscope::win

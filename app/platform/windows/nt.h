@@ -22,6 +22,9 @@ inline constexpr NTSTATUS kStatusNotImplemented = static_cast<NTSTATUS>(0xC00000
 inline constexpr NTSTATUS kStatusInvalidParameter = static_cast<NTSTATUS>(0xC000000Du);
 inline constexpr NTSTATUS kStatusBadDeviceType = static_cast<NTSTATUS>(0xC00000CBu);
 inline constexpr NTSTATUS kStatusTimeout = static_cast<NTSTATUS>(0x00000102u);
+inline constexpr NTSTATUS kStatusInstanceNotAvailable = static_cast<NTSTATUS>(0xC00000ABu);
+inline constexpr NTSTATUS kStatusPipeNotAvailable = static_cast<NTSTATUS>(0xC00000ACu);
+inline constexpr NTSTATUS kStatusPipeBusy = static_cast<NTSTATUS>(0xC00000AEu);
 
 // NtQuerySystemInformation classes. 16 (SystemHandleInformation) carries 16-bit process ids
 // and handle values; 64 (SystemExtendedHandleInformation, Windows XP on) full-width ones.
@@ -62,6 +65,8 @@ NTSTATUS NTAPI NtQueryDirectoryObject(HANDLE DirectoryHandle, PVOID Buffer, ULON
                                       BOOLEAN RestartScan, PULONG Context, PULONG ReturnLength);
 NTSTATUS NTAPI NtOpenSection(PHANDLE SectionHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes);
 NTSTATUS NTAPI RtlGetLastNtStatus(void);
+NTSTATUS NTAPI NtQuerySecurityObject(HANDLE Handle, SECURITY_INFORMATION SecurityInformation,
+                                     PSECURITY_DESCRIPTOR SecurityDescriptor, ULONG Length, PULONG LengthNeeded);
 NTSTATUS NTAPI NtQuerySection(HANDLE SectionHandle, int SectionInformationClass, PVOID SectionInformation,
                               SIZE_T SectionInformationLength, PSIZE_T ReturnLength);
 }

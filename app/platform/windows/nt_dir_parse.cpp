@@ -1,5 +1,7 @@
 #include "windows/nt_dir_parse.h"
 
+#include "windows/nt_parse.h"
+
 namespace ipcscope::win {
 namespace {
 
@@ -37,14 +39,14 @@ RawString readUnicodeString(std::span<const std::uint8_t> b, std::size_t at, uns
     return {static_cast<std::uint16_t>(readLe(b, at, 2)), readLe(b, at + ptr, ptr)};
 }
 
-core::Result<std::string> resolve(std::span<const std::uint8_t> b, std::uint64_t base, RawString s, const char* what) {
-    if (s.length == 0) return std::string();
+core::Result<std::span<const std::uint8_t>> resolve(std::span<const std::uint8_t> b, std::uint64_t base, RawString s,
+                                                     const char* what) {
+    if (s.length == 0) return std::span<const std::uint8_t>();
     if (s.length % 2 != 0)
         return core::Error::make(core::Errc::Malformed, std::string(what) + " has an odd byte length");
     if (s.address < base || s.address - base > b.size() || b.size() - (s.address - base) < s.length)
         return core::Error::make(core::Errc::Malformed, std::string(what) + " points outside the buffer");
-    const auto off = static_cast<std::size_t>(s.address - base);
-    return utf16leToUtf8(b.subspan(off, s.length));
+    return b.subspan(static_cast<std::size_t>(s.address - base), s.length);
 }
 
 }  // namespace
@@ -83,7 +85,7 @@ core::Result<std::vector<ObjectDirEntry>> parseObjectDirectoryBuffer(std::span<c
         if (!n) return n.error();
         auto t = resolve(buffer, baseAddress, type, "type name");
         if (!t) return t.error();
-        out.push_back({std::move(*n), std::move(*t)});
+        out.push_back({utf16leToUtf8(*n), utf16leToUtf8(*t), fromUtf16le(*n)});
     }
     return out;
 }

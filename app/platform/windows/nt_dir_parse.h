@@ -13,9 +13,13 @@ namespace ipcscope::win {
 
 /// One entry of an object directory: the object's name and its type name ("Section", ...).
 struct ObjectDirEntry {
-    std::string name;      ///< UTF-8
+    std::string name;      ///< UTF-8 (unpaired surrogates shown as U+FFFD)
     std::string typeName;  ///< UTF-8
-    friend bool operator==(const ObjectDirEntry&, const ObjectDirEntry&) = default;
+    std::u16string ntName; ///< the name exactly as the directory holds it: open objects by this one
+    /// Compares the UTF-8 name and the type.
+    friend bool operator==(const ObjectDirEntry& a, const ObjectDirEntry& b) {
+        return a.name == b.name && a.typeName == b.typeName;
+    }
 };
 
 /// Decodes UTF-16LE bytes to UTF-8; unpaired surrogates become U+FFFD.

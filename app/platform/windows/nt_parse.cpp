@@ -51,9 +51,7 @@ core::Result<std::vector<DirEntry>> walkFileDirectoryInfo(std::span<const std::u
         e.endOfFile = static_cast<std::int64_t>(readLe(buf, at + 40, 8));
         e.allocationSize = static_cast<std::int64_t>(readLe(buf, at + 48, 8));
         e.attributes = readU32(buf, at + 56);
-        e.name.reserve(nameBytes / 2);
-        for (std::size_t i = 0; i < nameBytes; i += 2)
-            e.name.push_back(static_cast<char16_t>(readU16(buf, at + kFileDirectoryInfoHeader + i)));
+        e.name = fromUtf16le(buf.subspan(at + kFileDirectoryInfoHeader, nameBytes));
         out.push_back(std::move(e));
         if (next == 0) break;
         if (next > buf.size() - at)
@@ -61,6 +59,41 @@ core::Result<std::vector<DirEntry>> walkFileDirectoryInfo(std::span<const std::u
         at += next;
     }
     return out;
+}
+
+core::Result<DirectoryPage> readDirectoryPage(std::uint32_t status, std::span<const std::uint8_t> filled,
+                                              std::size_t bufferSize) {
+    constexpr std::uint32_t kNoMoreFiles = 0x80000006u;
+    constexpr std::uint32_t kBufferOverflow = 0x80000005u;
+    DirectoryPage page;
+    if (status == kNoMoreFiles) {
+        page.next = DirectoryPage::Next::Done;
+        return page;
+    }
+    if (status == kBufferOverflow) {
+        // The partial first record's FileNameLength gives the size it needs; without one
+        // (a driver that wrote nothing) the buffer doubles.
+        std::size_t want = 2 * bufferSize;
+        if (filled.size() >= kFileDirectoryInfoHeader) {
+            const std::size_t need = kFileDirectoryInfoHeader + readU32(filled, 60);
+            if (need > bufferSize) want = (need + 7) / 8 * 8;
+        }
+        if (want > kMaxDirectoryBuffer)
+            return core::Error::make(core::Errc::TooLarge, "a directory record needs more than " +
+                                                               std::to_string(kMaxDirectoryBuffer) + " bytes");
+        page.next = DirectoryPage::Next::Retry;
+        page.retrySize = want;
+        return page;
+    }
+    if (status >= 0x80000000u) return core::Error::fromNtStatus(status, "directory query failed");
+    if (filled.empty()) {
+        page.next = DirectoryPage::Next::Done;
+        return page;
+    }
+    auto entries = walkFileDirectoryInfo(filled);
+    if (!entries) return entries.error();
+    page.entries = std::move(*entries);
+    return page;
 }
 
 std::size_t handleEntrySize(HandleInfoClass cls, std::size_t p) noexcept {
@@ -117,6 +150,14 @@ std::optional<std::uint16_t> learnTypeIndex(std::span<const HandleEntry> table, 
     return std::nullopt;
 }
 
+std::optional<core::Error> legacyTableUnusable(std::uint32_t selfPid) {
+    if (selfPid <= 0xFFFF) return std::nullopt;
+    return core::Error::make(core::Errc::NotSupported,
+                             "the system handle table was read with class 16, whose 16-bit process ids cannot name "
+                             "this process (pid " + std::to_string(selfPid) +
+                                 " > 65535): handle types cannot be learnt and holders would be wrong, so none are shown");
+}
+
 DeviceName splitDeviceName(std::u16string_view ntName) noexcept {
     static constexpr std::u16string_view kPipe = u"\\Device\\NamedPipe\\";
     static constexpr std::u16string_view kMailslot = u"\\Device\\Mailslot\\";
@@ -128,6 +169,12 @@ DeviceName splitDeviceName(std::u16string_view ntName) noexcept {
 std::u16string foldCase(std::u16string_view s) {
     std::u16string out(s);
     for (auto& c : out) c = lowerAscii(c);
+    return out;
+}
+
+std::u16string fromUtf16le(std::span<const std::uint8_t> bytes) {
+    std::u16string out(bytes.size() / 2, u'\0');
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<char16_t>(readU16(bytes, 2 * i));
     return out;
 }
 

@@ -32,6 +32,30 @@ inline constexpr std::size_t kFileDirectoryInfoHeader = 64;
 /// points outside the buffer, overlaps itself or has an odd name length is Malformed.
 [[nodiscard]] core::Result<std::vector<DirEntry>> walkFileDirectoryInfo(std::span<const std::uint8_t> buf);
 
+/// What one NtQueryDirectoryFile answer means for a listing loop.
+struct DirectoryPage {
+    enum class Next : std::uint8_t {
+        More,   ///< `entries` holds this answer's records; ask again
+        Done,   ///< STATUS_NO_MORE_FILES (or an empty answer)
+        Retry,  ///< the first record did not fit: restart the scan with `retrySize` bytes
+    };
+    Next next = Next::More;
+    std::vector<DirEntry> entries;
+    std::size_t retrySize = 0;
+};
+
+/// The largest buffer a listing grows to: a name is at most 65534 bytes (a UNICODE_STRING), so
+/// one record is at most 64 + 65534 bytes.
+inline constexpr std::size_t kMaxDirectoryBuffer = 1u << 20;
+
+/// Reads one answer of NtQueryDirectoryFile(FileDirectoryInformation): `status` is its NTSTATUS,
+/// `filled` the IO_STATUS_BLOCK.Information bytes of the buffer and `bufferSize` the buffer's size.
+/// On STATUS_BUFFER_OVERFLOW npfs writes as much of the first record as fits, with the full
+/// FileNameLength, and sets Information to what it wrote (not 0): the retry size is read from that
+/// partial record. Any other failure status is returned as an NtStatus error.
+[[nodiscard]] core::Result<DirectoryPage> readDirectoryPage(std::uint32_t status, std::span<const std::uint8_t> filled,
+                                                            std::size_t bufferSize);
+
 /// One decoded entry of the system handle table.
 struct HandleEntry {
     std::uint32_t pid = 0;
@@ -69,6 +93,11 @@ enum class HandleInfoClass : std::uint8_t {
 [[nodiscard]] std::optional<std::uint16_t> learnTypeIndex(std::span<const HandleEntry> table, std::uint32_t pid,
                                                           std::uint64_t handle) noexcept;
 
+/// Class 16 (SYSTEM_HANDLE_INFORMATION) stores process ids in 16 bits. When this process's own id
+/// is above 65535 no entry can be recognised as ours, so no type index can be learnt, and the
+/// truncated ids of other processes would name the wrong holders: an error saying so, else none.
+[[nodiscard]] std::optional<core::Error> legacyTableUnusable(std::uint32_t selfPid);
+
 /// Devices whose objects ipcscope names.
 enum class NtDevice : std::uint8_t { NamedPipe, Mailslot, Other };
 
@@ -84,6 +113,9 @@ struct DeviceName {
 
 /// ASCII case folding for names that compare without case (pipe and mailslot names).
 [[nodiscard]] std::u16string foldCase(std::u16string_view s);
+
+/// UTF-16LE bytes as a buffer holds them (an odd last byte is ignored); nothing is replaced.
+[[nodiscard]] std::u16string fromUtf16le(std::span<const std::uint8_t> bytes);
 
 /// UTF-16 to UTF-8; unpaired surrogates become U+FFFD.
 [[nodiscard]] std::string toUtf8(std::u16string_view s);

@@ -13,6 +13,8 @@ constexpr std::uint32_t kUnlimited = 0xFFFFFFFFu;
 
 struct Row {
     core::IpcObject obj;
+    std::u16string name;  // the first spelling seen
+    std::optional<Sighting> server;
     bool fromDirectory = false;
     bool fromHandles = false;
     std::optional<std::uint32_t> instances;
@@ -35,6 +37,7 @@ Row& rowFor(Rows& rows, std::u16string_view name, core::Kind kind) {
     if (added) {
         it->second.obj.kind = kind;
         it->second.obj.name = toUtf8(name);
+        it->second.name = std::u16string(name);
     }
     return it->second;
 }
@@ -57,8 +60,7 @@ void commonDetails(Row& row) {
 
 }  // namespace
 
-std::vector<core::IpcObject> mergePipes(std::span<const DirEntry> directory,
-                                        std::span<const Sighting> sightings) {
+std::vector<PipeRow> mergePipeRows(std::span<const DirEntry> directory, std::span<const Sighting> sightings) {
     Rows rows;
     for (const auto& e : directory) {
         if (e.name.empty()) continue;
@@ -82,11 +84,12 @@ std::vector<core::IpcObject> mergePipes(std::span<const DirEntry> directory,
                 row.maxInstances = s.pipe->maxInstances;
             }
             if (!row.pipe) row.pipe = s.pipe;
+            if (server && !row.server) row.server = s;
         }
         row.obj.addHolder(holderOf(s, role));
     }
 
-    std::vector<core::IpcObject> out;
+    std::vector<PipeRow> out;
     out.reserve(rows.size());
     for (auto& [key, row] : rows) {
         auto& d = row.obj.details;
@@ -98,16 +101,42 @@ std::vector<core::IpcObject> mergePipes(std::span<const DirEntry> directory,
         if (unlimited) d["unlimited"] = true;
         commonDetails(row);
         if (row.pipe) {
-            d["type"] = row.pipe->type == 1 ? "message" : "byte";
+            d["type"] = (row.pipe->type & kPipeTypeMask) != 0 ? "message" : "byte";
+            d["remote_clients"] = (row.pipe->type & kPipeRejectRemoteClients) != 0 ? "reject" : "accept";
             d["direction"] = row.pipe->configuration == 0   ? "inbound"
                              : row.pipe->configuration == 1 ? "outbound"
                                                             : "duplex";
             d["in_quota"] = row.pipe->inboundQuota;
             d["out_quota"] = row.pipe->outboundQuota;
         }
-        out.push_back(std::move(row.obj));
+        out.push_back({std::move(row.obj), std::move(row.name), std::move(row.server)});
     }
     return out;
+}
+
+std::vector<core::IpcObject> mergePipes(std::span<const DirEntry> directory, std::span<const Sighting> sightings) {
+    std::vector<core::IpcObject> out;
+    for (auto& r : mergePipeRows(directory, sightings)) out.push_back(std::move(r.obj));
+    return out;
+}
+
+DeepSource chooseDeepSource(const PipeRow& row, bool connectAllowed) noexcept {
+    if (row.server) return DeepSource::ServerHandle;
+    return connectAllowed ? DeepSource::Connect : DeepSource::None;
+}
+
+nlohmann::ordered_json deepFromServer(const Sighting& server) {
+    nlohmann::ordered_json d = nlohmann::ordered_json::object();
+    d["via"] = "server-handle";
+    if (server.pipe) {
+        const auto& p = *server.pipe;
+        d["mode"] = (p.type & kPipeTypeMask) != 0 ? "message" : "byte";
+        d["in_buffer"] = p.inboundQuota;
+        d["out_buffer"] = p.outboundQuota;
+        d["remote_clients"] = (p.type & kPipeRejectRemoteClients) != 0 ? "reject" : "accept";
+    }
+    d["server_pid"] = server.entry.pid;
+    return d;
 }
 
 std::vector<core::IpcObject> mergeMailslots(std::span<const DirEntry> directory,

@@ -38,15 +38,12 @@ std::string attributeText(std::uint32_t a) {
     return out;
 }
 
-std::string fold(std::string s) {
-    for (char& c : s)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return s;
-}
+std::u16string utf16(std::wstring_view w) { return std::u16string(w.begin(), w.end()); }
 
-// NT path (case-folded) -> holders, from the Section handles of other processes.
-std::map<std::string, std::vector<core::Holder>> sectionHolders(Context& ctx, core::Snapshot& out) {
-    std::map<std::string, std::vector<core::Holder>> byPath;
+// NT path (case-folded UTF-16, as the handles name it) -> holders, from the Section handles of
+// other processes.
+std::map<std::u16string, std::vector<core::Holder>> sectionHolders(Context& ctx, core::Snapshot& out) {
+    std::map<std::u16string, std::vector<core::Holder>> byPath;
     const auto& table = ctx.handleTable();
     if (!table) return byPath;  // Context::finish reports why
     const auto sectionIndex = ctx.typeIndex("Section");
@@ -64,7 +61,7 @@ std::map<std::string, std::vector<core::Holder>> sectionHolders(Context& ctx, co
         if (!dup) continue;
         auto name = queryObjectName(ctx.worker(), dup.get());
         if (!name || name->empty()) continue;
-        byPath[fold(toUtf8(*name))].push_back(ctx.holder(e, ""));
+        byPath[foldCase(*name)].push_back(ctx.holder(e, ""));
     }
     return byPath;
 }
@@ -107,7 +104,9 @@ void collectSections(Context& ctx, core::Snapshot& out) {
             core::IpcObject obj;
             obj.kind = core::Kind::Section;
             obj.name = ns.prefix + e.name;
-            const std::wstring ntPath = ns.ntPath + L"\\" + widen(e.name);
+            // Opened by the name as the directory holds it: a UTF-8 round trip would replace
+            // unpaired surrogates and open another object or none.
+            const std::wstring ntPath = ns.ntPath + L"\\" + std::wstring(e.ntName.begin(), e.ntName.end());
             obj.details["scope"] = ns.scope;
             if (ns.session) obj.details["session"] = *ns.session;
             obj.details["nt_path"] = narrow(ntPath);
@@ -117,7 +116,7 @@ void collectSections(Context& ctx, core::Snapshot& out) {
             } else {
                 obj.error = info.error().message();
             }
-            if (auto it = holders.find(fold(narrow(ntPath))); it != holders.end())
+            if (auto it = holders.find(foldCase(utf16(ntPath))); it != holders.end())
                 for (const auto& h : it->second) obj.addHolder(h);
             out.objects.push_back(std::move(obj));
         }
