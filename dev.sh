@@ -23,13 +23,14 @@ run_packages=(
 # What the tests add: headless X, the Windows lane (mingw-w64 + Wine), network peers and
 # tools for the multi-host tests, a private D-Bus daemon and busctl, clang for the fuzzers,
 # benchmark references; dpkg-dev for the Debian source packages the Windows GUI is
-# cross-built from.
+# cross-built from and for the .deb; lintian, debootstrap and the shells for the package tests.
 test_packages=(
   xvfb xauth xclip x11-utils imagemagick
   mingw-w64 wine wine64 dpkg-dev
   iproute2 procps lsof util-linux samba tshark iperf3 hyperfine
   dbus-daemon systemd
   clang libclang-rt-14-dev
+  lintian debootstrap man-db zsh fish
   prometheus
 )
 

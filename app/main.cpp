@@ -1,10 +1,13 @@
 // ipcscope: see inter-process communication. With no command, opens the GUI monitor.
 
 #include "cli/commands.h"
+#include "cli/self_doc.h"
+#include "core/version.h"
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
 #include <map>
 
 int main(int argc, char** argv) {
@@ -12,9 +15,16 @@ int main(int argc, char** argv) {
     CLI::App app{"ipcscope: see every live named pipe, mailslot, shared-memory object, clipboard format and "
                  "socket on this machine and the LAN.\nWith no command it opens the GUI monitor.",
                  "ipcscope"};
-    app.set_version_flag("-V,--version", std::string("ipcscope ") + IPCSCOPE_VERSION);
+    const std::string version(ipcscope::core::version());
+    app.set_version_flag("-V,--version", "ipcscope " + version);
     int verbosity = 0;
     app.add_flag("-v,--verbose", verbosity, "More log output on stderr (repeat for debug)");
+    bool man = false;
+    app.add_flag("--man", man, "Print the manual page (roff) and exit");
+    std::string completionShell;
+    app.add_option("--completion", completionShell, "Print the completion script for SHELL and exit")
+        ->type_name("SHELL")
+        ->check(CLI::IsMember({"bash", "zsh", "fish"}));
     app.require_subcommand(0, 1);
     app.fallthrough();
 
@@ -40,6 +50,12 @@ int main(int argc, char** argv) {
         std::string msg = e.what();
         printError(msg + " (see 'ipcscope --help')");
         return kExitUsage;
+    }
+
+    if (man || !completionShell.empty()) {
+        const std::string text = man ? manPage(app, version) : completionScript(app, completionShell);
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        return std::fflush(stdout) == 0 ? kExitOk : kExitFailure;
     }
 
     auto logger = spdlog::stderr_logger_mt("ipcscope");

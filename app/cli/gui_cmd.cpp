@@ -1,6 +1,8 @@
 // ipcscope gui [--screenshot FILE --frames N] [--tab FAMILY]
 
 #include "cli/commands.h"
+#include "cli/self_doc.h"
+#include "probe/runner.h"
 #include "core/model.h"
 
 #if IPCSCOPE_HAVE_GUI
@@ -33,7 +35,10 @@ Runner addGui(CLI::App& app) {
     for (auto f : core::kAllFamilies) fams.emplace_back(core::familyName(f));
     fams.emplace_back("throughput");
     cmd->add_option("--tab", a->tab, "Tab to open: a family or throughput")->check(CLI::IsMember(fams));
-    cmd->add_option("--probe", a->probe, "Start the probe of this transport at launch (see 'probe run --help')");
+    std::vector<std::string> transports;
+    for (const auto& t : probe::transports()) transports.emplace_back(t.name);
+    cmd->add_option("--probe", a->probe, "Start the probe of this transport at launch (see 'probe run --help')")
+        ->check(valueHint(transports));
     cmd->add_option("--interval", a->intervalMs, "Refresh period in milliseconds")->check(CLI::Range(100, 3600000));
     cmd->add_option("--size", a->size, "Window size WIDTHxHEIGHT");
     // The test hook: hidden from --help.

@@ -2,6 +2,7 @@
 
 #include "base/json.h"
 #include "cli/commands.h"
+#include "cli/self_doc.h"
 #include "core/collect.h"
 #include "core/columns.h"
 #include "core/platform.h"
@@ -64,7 +65,10 @@ std::string whatHelp() {
 Runner addList(CLI::App& app) {
     auto opt = std::make_shared<ListOptions>();
     auto* cmd = app.add_subcommand("list", "Print a snapshot of live IPC objects as a table or JSON");
-    cmd->add_option("what", opt->what, whatHelp());
+    std::vector<std::string> names{"all"};
+    for (auto f : core::kAllFamilies) names.emplace_back(core::familyName(f));
+    for (auto k : core::kAllKinds) names.emplace_back(core::kindName(k));
+    cmd->add_option("what", opt->what, whatHelp())->check(valueHint(names));
     cmd->add_flag("--json", opt->json, "Print the snapshot as JSON (the stable contract for scripts)");
     cmd->add_option("-f,--filter", opt->filter, "Keep rows whose name, kind or holder command contains TEXT");
     cmd->add_option("-p,--pid", opt->pids, "Keep rows held by this process (repeatable)");

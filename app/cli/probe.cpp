@@ -1,5 +1,7 @@
 // ipcscope probe run TRANSPORT [--bytes N] [--message-size N] [--seconds S] [--json]
 // Starts the probe executable, prints MiB/s per interval as the samples arrive and a summary.
+// ipcscope probe list [--probe-dir DIR] [--json]
+// Shows where each probe executable is found.
 
 #include "base/json.h"
 #include "cli/commands.h"
@@ -45,6 +47,36 @@ nlohmann::json toJson(const probe::RunSpec& spec, const core::ThroughputSeries& 
         samples.push_back({{"t_s", p.tSeconds}, {"bytes", p.bytes}, {"messages", p.messages}, {"mib_per_s", p.mibPerSecond}});
     return j;
 }
+/// 'probe list': where each probe executable is found; exit 1 when one is missing.
+int listProbes(const std::string& probeDir, bool json) {
+    const auto dirs = probe::probeSearchDirs(probeDir);
+    nlohmann::json j = nlohmann::json::array();
+    bool allFound = true;
+    for (const auto& t : probe::transports()) {
+        probe::RunSpec spec;
+        spec.transport = t.name;
+        spec.probeDir = probeDir;
+        const auto path = probe::probeExecutable(spec);
+        allFound = allFound && static_cast<bool>(path);
+        if (json) {
+            j.push_back({{"transport", t.name},
+                         {"description", t.description},
+                         {"path", path ? nlohmann::json(*path) : nlohmann::json(nullptr)},
+                         {"error", path ? nlohmann::json(nullptr) : nlohmann::json(path.error().message())}});
+        } else {
+            std::printf("%-7s %-38s %s\n", t.name, t.description, path ? path->c_str() : "not found");
+        }
+    }
+    if (json) {
+        std::printf("%s\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    } else {
+        std::string where;
+        for (const auto& d : dirs) where += (where.empty() ? "" : ", ") + d;
+        std::printf("searched: %s\n", where.c_str());
+    }
+    if (!allFound) printError("some probe executables were not found (see above)");
+    return allFound ? kExitOk : kExitFailure;
+}
 }  // namespace
 
 Runner addProbe(CLI::App& app) {
@@ -71,7 +103,12 @@ Runner addProbe(CLI::App& app) {
     run->add_option("--stall-timeout-ms", a->stallMs, "Kill a probe that prints nothing for this long")->check(CLI::Range(100, 600000));
     run->add_flag("--json", a->json, "Print one JSON object at the end instead of lines");
 
-    return [a]() -> int {
+    auto* list = probeCmd->add_subcommand("list", "Show each transport's probe executable and where it was found");
+    list->add_option("--probe-dir", a->spec.probeDir, "Look only in this folder");
+    list->add_flag("--json", a->json, "Print as JSON");
+
+    return [a, list]() -> int {
+        if (list->parsed()) return listProbes(a->spec.probeDir, a->json);
         a->spec.seconds = static_cast<std::uint32_t>(a->seconds);
         a->spec.stallTimeout = std::chrono::milliseconds(a->stallMs);
         core::ThroughputSeries series;

@@ -16,6 +16,7 @@
 #include "core/platform.h"
 #include "core/render.h"
 #include "core/sampler.h"
+#include "core/version.h"
 
 #include <SDL.h>
 #include <imgui.h>
@@ -138,7 +139,7 @@ public:
         }
         SDL_RendererInfo info{};
         SDL_GetRendererInfo(m_renderer, &info);
-        spdlog::info("ipcscope {} on {} ({}), renderer {}", IPCSCOPE_VERSION, platform::hostName(),
+        spdlog::info("ipcscope {} on {} ({}), renderer {}", core::version(), platform::hostName(),
                      core::platformName(platform::current()), info.name ? info.name : "?");
         IMGUI_CHECKVERSION();
         ImGui::CreateContext();

@@ -4,6 +4,7 @@
 #include "wire/probe_line.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 
 #if defined(_WIN32)
@@ -53,6 +54,25 @@ bool fileExists(const std::string& path) {
 
 }  // namespace
 
+std::vector<std::string> probeSearchDirs(const std::string& probeDir) {
+    if (!probeDir.empty()) return {probeDir};
+    const std::string here = executableDir();
+    std::vector<std::string> dirs{here};
+    // Installed, the probes live in libexec: IPCSCOPE_PROBE_RELDIR is that folder relative to the
+    // folder of ipcscope ("../libexec/ipcscope"); empty where the probes sit next to it (Windows).
+    const std::string_view rel = IPCSCOPE_PROBE_RELDIR;
+    if (!rel.empty() && !here.empty()) dirs.push_back((std::filesystem::path(here) / rel).lexically_normal().string());
+    return dirs;
+}
+
+std::string probePathIn(const std::string& dir, const TransportInfo& t) {
+#if defined(_WIN32)
+    return dir + "\\" + t.executable + ".exe";
+#else
+    return dir + "/" + t.executable;
+#endif
+}
+
 core::Result<std::string> probeExecutable(const RunSpec& spec) {
     const TransportInfo* t = findTransport(spec.transport);
     if (!t) {
@@ -60,15 +80,13 @@ core::Result<std::string> probeExecutable(const RunSpec& spec) {
         for (const auto& x : transports()) names += std::string(names.empty() ? "" : ", ") + x.name;
         return Error::make(Errc::InvalidArgument, "unknown transport '" + spec.transport + "' (this platform has " + names + ")");
     }
-    const std::string dir = spec.probeDir.empty() ? executableDir() : spec.probeDir;
-#if defined(_WIN32)
-    const std::string path = dir + "\\" + t->executable + ".exe";
-#else
-    const std::string path = dir + "/" + t->executable;
-#endif
-    if (!fileExists(path))
-        return Error::make(Errc::NotFound, "probe executable " + path + " not found (build it, or point --probe-dir at it)");
-    return path;
+    std::string tried;
+    for (const auto& dir : probeSearchDirs(spec.probeDir)) {
+        std::string path = probePathIn(dir, *t);
+        if (fileExists(path)) return path;
+        tried += (tried.empty() ? "" : " or ") + path;
+    }
+    return Error::make(Errc::NotFound, "probe executable " + tried + " not found (build it, or point --probe-dir at it)");
 }
 
 core::Status runProbe(const RunSpec& spec, core::ThroughputSeries& series, const LineCallback& onLine,

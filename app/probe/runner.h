@@ -27,7 +27,7 @@ struct TransportInfo {
 
 struct RunSpec {
     std::string transport = "socket";
-    std::string probeDir;  ///< where the probe executables are; empty: next to this executable
+    std::string probeDir;  ///< where the probe executables are; empty: see probeSearchDirs()
     std::uint64_t bytes = 64ull << 20;
     std::uint64_t messageSize = 64u << 10;
     std::uint32_t intervalMs = 250;
@@ -46,7 +46,16 @@ using LineCallback = std::function<void(const core::ThroughputSeries&)>;
 [[nodiscard]] core::Status runProbe(const RunSpec& spec, core::ThroughputSeries& series, const LineCallback& onLine = {},
                                     const std::atomic<bool>* cancel = nullptr);
 
-/// The path of the probe executable for `spec`, or NotFound/InvalidArgument.
+/// Where the probe executables are looked for, in order: `probeDir` alone when it is set, else
+/// the folder of this executable (the build tree, the Windows zip), then the install's libexec
+/// folder relative to it (`bin/../libexec/ipcscope`).
+[[nodiscard]] std::vector<std::string> probeSearchDirs(const std::string& probeDir);
+
+/// The path the executable of `t` would have in `dir`.
+[[nodiscard]] std::string probePathIn(const std::string& dir, const TransportInfo& t);
+
+/// The path of the probe executable for `spec` (the first of the search folders that has it),
+/// or NotFound/InvalidArgument.
 [[nodiscard]] core::Result<std::string> probeExecutable(const RunSpec& spec);
 
 }  // namespace ipcscope::probe

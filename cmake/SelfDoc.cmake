@@ -1,0 +1,20 @@
+# Writes the manual page and the shell completions that ipcscope generates from its own CLI
+# definition (cmake -DIPCSCOPE=exe -DOUT=dir -P SelfDoc.cmake), and a gzipped man page for the
+# install. Runs at build time, after ipcscope is linked.
+file(MAKE_DIRECTORY "${OUT}/man1" "${OUT}/completions")
+function(ipcscope_write file)
+  execute_process(COMMAND "${IPCSCOPE}" ${ARGN} OUTPUT_FILE "${file}.tmp" RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    file(REMOVE "${file}.tmp")
+    message(FATAL_ERROR "ipcscope ${ARGN} failed: ${rc}")
+  endif()
+  file(RENAME "${file}.tmp" "${file}")
+endfunction()
+ipcscope_write("${OUT}/man1/ipcscope.1" --man)
+ipcscope_write("${OUT}/completions/ipcscope.bash" --completion bash)
+ipcscope_write("${OUT}/completions/_ipcscope" --completion zsh)
+ipcscope_write("${OUT}/completions/ipcscope.fish" --completion fish)
+execute_process(COMMAND gzip -9nc "${OUT}/man1/ipcscope.1" OUTPUT_FILE "${OUT}/man1/ipcscope.1.gz" RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "gzip of the manual page failed: ${rc}")
+endif()
