@@ -4,6 +4,7 @@
 #include "core/platform.h"
 #include "core/render.h"
 #include "core/sampler.h"
+#include "core/version.h"
 #include "exporter/metrics.h"
 #include "net/monitor.h"
 
@@ -95,7 +96,7 @@ struct Service::Impl {
         in.snapshot = snap.get();
         in.maxSeries = options.maxSeries;
         in.platform = platform::current();
-        in.version = IPCSCOPE_VERSION;
+        in.version = std::string(core::version());
         std::lock_guard lock(mutex);
         in.stats = &stats;
         in.mailslots = monitor ? &mailslots : nullptr;
