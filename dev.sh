@@ -27,7 +27,7 @@ run_packages=(
 test_packages=(
   xvfb xauth xclip x11-utils imagemagick
   mingw-w64 wine wine64 dpkg-dev
-  iproute2 procps lsof util-linux samba tshark iperf3 hyperfine
+  iproute2 procps lsof util-linux samba tshark iperf3 hyperfine curl
   dbus-daemon systemd
   clang libclang-rt-14-dev
   lintian debootstrap man-db zsh fish

@@ -68,7 +68,7 @@ int listProbes(const std::string& probeDir, bool json) {
         }
     }
     if (json) {
-        std::printf("%s\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+        std::printf("%s\n", base::dumpJson(j, 2).c_str());
     } else {
         std::string where;
         for (const auto& d : dirs) where += (where.empty() ? "" : ", ") + d;

@@ -182,7 +182,11 @@ bool TestScript::step(SDL_Window* window, bool haveData) {
             return false;
         }
         m_tries = 0;
-        const int x = static_cast<int>((hit->min.x + hit->max.x) / 2), y = static_cast<int>((hit->min.y + hit->max.y) / 2);
+        // A row spans every column: its middle can fall on a column border, where a press grabs
+        // the resize handle instead of selecting. Aim at the row's own label, as a user does.
+        const float aimX = role == "row" ? std::min(hit->min.x + 12.0f, (hit->min.x + hit->max.x) / 2)
+                                         : (hit->min.x + hit->max.x) / 2;
+        const int x = static_cast<int>(aimX), y = static_cast<int>((hit->min.y + hit->max.y) / 2);
         // Move, press and release inside one frame, as a tap or a remote desktop delivers them.
         pushMouse(window, SDL_MOUSEMOTION, x, y);
         if (command == "click") {
