@@ -1,7 +1,8 @@
 // ipcscope list [WHAT ...] [--json] [--filter TEXT] [--sort KEY]
 
 #include "cli/commands.h"
-#include "core/collect.h"
+#include "base/text.h"
+#include "platform/collect.h"
 #include "core/columns.h"
 #include "core/platform.h"
 #include "core/render.h"
@@ -31,7 +32,7 @@ bool matches(const core::IpcObject& o, const ListOptions& opt) {
         std::none_of(opt.pids.begin(), opt.pids.end(), [&](long long p) { return std::find(o.pids.begin(), o.pids.end(), p) != o.pids.end(); }))
         return false;
     if (opt.filter.empty()) return true;
-    auto contains = [&](std::string_view hay) { return core::containsNoCase(hay, opt.filter); };
+    auto contains = [&](std::string_view hay) { return base::containsNoCase(hay, opt.filter); };
     if (contains(o.name) || contains(std::string(core::kindName(o.kind)))) return true;
     for (const auto& h : o.holders)
         if (contains(h.command)) return true;

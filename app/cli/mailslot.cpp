@@ -2,6 +2,7 @@
 // ipcscope list netbios [--iface IF | --broadcast ADDR]
 
 #include "cli/commands.h"
+#include "core/datagram_render.h"
 #include "net/mailslot_client.h"
 #include "net/monitor.h"
 

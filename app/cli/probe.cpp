@@ -3,7 +3,7 @@
 
 #include "cli/commands.h"
 #include "core/throughput.h"
-#include "probe/runner.h"
+#include "probe_runner/runner.h"
 
 #include <nlohmann/json.hpp>
 

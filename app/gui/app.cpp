@@ -3,13 +3,13 @@
 
 #include "gui/gui.h"
 #include "gui/mailslots_view.h"
-#include "gui/probes_view.h"
+#include "gui/throughput_view.h"
 #include "gui/views.h"
 
-#include "core/collect.h"
+#include "platform/collect.h"
 #include "core/platform.h"
 #include "core/render.h"
-#include "core/sampler.h"
+#include "platform/sampler.h"
 
 #include <SDL.h>
 #include <imgui.h>
@@ -120,8 +120,8 @@ int run(const Options& options) {
     core::Sampler sampler(everythingHere, std::chrono::milliseconds(options.intervalMs));
     ObjectsView objects;
     MailslotsView mailslots;
-    ProbesView probes;
-    if (!options.probe.empty() && !probes.start(options.probe)) spdlog::warn("unknown probe transport {}", options.probe);
+    ThroughputView throughput;
+    if (!options.probe.empty() && !throughput.start(options.probe)) spdlog::warn("unknown probe transport {}", options.probe);
     LogView log(ring);
     const auto here = platform::current();
     core::Family wanted = core::parseFamily(options.tab).value_or(core::Family::Pipes);
@@ -195,7 +195,7 @@ int run(const Options& options) {
                     ImGui::SetTooltip("%s: not supported on %s", label.c_str(), std::string(core::platformName(here)).c_str());
             }
             if (ImGui::BeginTabItem("Throughput", nullptr, (selectWanted && options.tab == "throughput") ? ImGuiTabItemFlags_SetSelected : 0)) {
-                probes.draw();
+                throughput.draw();
                 ImGui::EndTabItem();
             }
             selectWanted = false;
@@ -232,7 +232,7 @@ int run(const Options& options) {
             if (snap) ++framesWithData;
             const bool timedOut = std::chrono::steady_clock::now() - started > std::chrono::seconds(60);
             // A probe started at launch is pictured once it has finished.
-            if ((framesWithData >= options.frames && !probes.running()) || timedOut) {
+            if ((framesWithData >= options.frames && !throughput.running()) || timedOut) {
                 int w = 0, h = 0;
                 SDL_GetRendererOutputSize(renderer, &w, &h);
                 if (timedOut && !snap) {

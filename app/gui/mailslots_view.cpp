@@ -2,6 +2,7 @@
 
 #include "gui/views.h"
 
+#include "base/text.h"
 #include "core/columns.h"
 #include "core/platform.h"
 #include "net/mailslot_client.h"
@@ -19,7 +20,7 @@ namespace {
 
 constexpr std::size_t kMaxRows = 2000;
 
-using core::containsNoCase;
+using base::containsNoCase;
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 #include "gui/views.h"
 
+#include "base/text.h"
 #include "core/render.h"
 
 #include <SDL.h>
@@ -14,7 +15,7 @@ namespace {
 constexpr auto kNewHighlight = std::chrono::seconds(5);
 constexpr auto kGoneFade = std::chrono::seconds(4);
 
-using core::containsNoCase;
+using base::containsNoCase;
 
 }  // namespace
 

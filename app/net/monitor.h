@@ -2,7 +2,7 @@
 // The datagram monitor: a thread reads UDP datagrams (138 by default), decodes each one and
 // hands them over through a bounded queue; a flood fills the queue and counts as dropped.
 
-#include "core/datagram_render.h"
+#include "core/datagram.h"
 #include "net/udp.h"
 
 #include <atomic>

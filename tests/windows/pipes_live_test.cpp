@@ -3,7 +3,7 @@
 // helper's PID through the system handle table.
 
 #include "win_process.h"
-#include "windows/handle_table.h"
+#include "platform/windows/handle_table.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

@@ -1,8 +1,8 @@
 // The Linux backend: the platform functions declared in core/platform.h.
 
 #include "core/platform.h"
-#include "linux/collectors.h"
-#include "linux/diag_unix.h"
+#include "platform/linux/collectors.h"
+#include "platform/linux/diag_unix.h"
 
 #include <algorithm>
 #include <chrono>

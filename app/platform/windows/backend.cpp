@@ -1,8 +1,8 @@
 // The Windows backend: the platform functions declared in core/platform.h.
 
 #include "core/platform.h"
-#include "windows/collectors.h"
-#include "windows/families.h"
+#include "platform/windows/collectors.h"
+#include "platform/windows/families.h"
 
 #include <windows.h>
 

@@ -8,9 +8,9 @@
 // handle of other processes on a QueryWorker, since such queries can block forever.
 
 #include "core/model.h"
-#include "windows/nt.h"
-#include "windows/nt_parse.h"
-#include "windows/pipe_rows.h"
+#include "platform/windows/nt.h"
+#include "platform/windows/nt_parse.h"
+#include "platform/windows/pipe_rows.h"
 
 #include <chrono>
 #include <cstdint>

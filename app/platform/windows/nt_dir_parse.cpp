@@ -1,4 +1,4 @@
-#include "windows/nt_dir_parse.h"
+#include "platform/windows/nt_dir_parse.h"
 
 namespace ipcscope::win {
 namespace {
