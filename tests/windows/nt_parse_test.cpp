@@ -1,6 +1,7 @@
 // The pure decoders of NT buffers, on buffers built here byte by byte.
 
 #include "platform/windows/nt_parse.h"
+#include "base/text.h"
 
 #include <gtest/gtest.h>
 
@@ -78,7 +79,7 @@ TEST(FileDirectoryInfo, NonAsciiNamesSurvive) {
     auto r = walkFileDirectoryInfo(b);
     ASSERT_TRUE(r);
     ASSERT_EQ(r->size(), 1u);
-    EXPECT_EQ(toUtf8((*r)[0].name), "caf\xC3\xA9\\sub");
+    EXPECT_EQ(base::utf16ToUtf8((*r)[0].name), "caf\xC3\xA9\\sub");
 }
 
 TEST(FileDirectoryInfo, TruncatedHeaderIsMalformed) {
@@ -281,13 +282,3 @@ TEST(DeviceNames, SplitsPipesAndMailslotsWithoutCase) {
     EXPECT_EQ(splitDeviceName(u"").device, NtDevice::Other);
 }
 
-TEST(DeviceNames, FoldCaseAndUtf8) {
-    EXPECT_EQ(foldCase(u"Net\\NtControlPipe0"), u"net\\ntcontrolpipe0");
-    EXPECT_EQ(toUtf8(u"abc"), "abc");
-    EXPECT_EQ(toUtf8(u"\u00e9\u20ac"), "\xC3\xA9\xE2\x82\xAC");
-    EXPECT_EQ(toUtf8(u"\U0001F600"), "\xF0\x9F\x98\x80");
-    const char16_t lone[] = {u'a', 0xD800, u'b', 0};
-    EXPECT_EQ(toUtf8(lone), "a\xEF\xBF\xBD" "b");
-    const char16_t trailing[] = {0xDC00, 0};
-    EXPECT_EQ(toUtf8(trailing), "\xEF\xBF\xBD");
-}

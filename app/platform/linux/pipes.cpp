@@ -4,6 +4,7 @@
 #include "platform/linux/collectors.h"
 #include "platform/linux/diag_unix.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -23,9 +24,7 @@ void addHolders(const ProcScan& scan, const std::vector<FdRef>& refs, core::IpcO
 }
 
 std::string octalMode(unsigned mode) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%04o", mode & 07777);
-    return buf;
+    return fmt::format("{:04o}", mode & 07777);
 }
 
 void collectFifos(const ProcScan& scan, core::Snapshot& out) {

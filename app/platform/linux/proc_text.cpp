@@ -1,5 +1,6 @@
 #include "platform/linux/proc_text.h"
 
+#include <fmt/format.h>
 #include <arpa/inet.h>
 #include <charconv>
 #include <climits>
@@ -280,9 +281,7 @@ std::vector<SysvShmEntry> parseSysvShm(std::string_view text, std::size_t* bad) 
 }
 
 std::string formatSysvKey(std::uint32_t key) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "0x%08x", key);
-    return buf;
+    return fmt::format("0x{:08x}", key);
 }
 
 namespace {

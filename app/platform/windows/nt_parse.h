@@ -82,10 +82,4 @@ struct DeviceName {
 /// case (Wine writes "\Device\MailSlot\"). Anything else is NtDevice::Other.
 [[nodiscard]] DeviceName splitDeviceName(std::u16string_view ntName) noexcept;
 
-/// ASCII case folding for names that compare without case (pipe and mailslot names).
-[[nodiscard]] std::u16string foldCase(std::u16string_view s);
-
-/// UTF-16 to UTF-8; unpaired surrogates become U+FFFD.
-[[nodiscard]] std::string toUtf8(std::u16string_view s);
-
 }  // namespace ipcscope::win

@@ -5,7 +5,9 @@
 // is the current instance count and AllocationSize the maximum (as PipeList shows them); on a
 // handle, FilePipeLocalInformation ([MS-FSCC] 2.4.37) tells the end and the same counts.
 
+#include "base/text.h"
 #include "platform/windows/collectors.h"
+#include "platform/windows/families.h"
 #include "platform/windows/device_dir.h"
 #include "platform/windows/nt.h"
 
@@ -51,11 +53,7 @@ std::vector<Sighting> fromHandles(Context& ctx) {
 // refuses GENERIC_READ and GetNamedPipeInfo needs read or write access plus attributes.
 nlohmann::ordered_json deepLook(const std::string& name) {
     nlohmann::ordered_json d = nlohmann::ordered_json::object();
-    std::wstring path = L"\\\\.\\pipe\\";
-    const int n = MultiByteToWideChar(CP_UTF8, 0, name.data(), static_cast<int>(name.size()), nullptr, 0);
-    const std::size_t at = path.size();
-    path.resize(at + static_cast<std::size_t>(std::max(n, 0)));
-    MultiByteToWideChar(CP_UTF8, 0, name.data(), static_cast<int>(name.size()), path.data() + at, n);
+    const std::wstring path = L"\\\\.\\pipe\\" + widen(name);
     const DWORD tries[] = {GENERIC_READ | READ_CONTROL, GENERIC_WRITE | FILE_READ_ATTRIBUTES | READ_CONTROL,
                            FILE_READ_ATTRIBUTES | READ_CONTROL, FILE_READ_ATTRIBUTES};
     UniqueHandle h;
@@ -92,7 +90,7 @@ nlohmann::ordered_json deepLook(const std::string& name) {
             std::u16string sddl;
             for (LPWSTR c = text; *c; ++c) sddl.push_back(static_cast<char16_t>(*c));
             // Wine keeps no security descriptor on pipes: an empty string, shown as null.
-            d["sddl"] = sddl.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(toUtf8(sddl));
+            d["sddl"] = sddl.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(base::utf16ToUtf8(sddl));
             LocalFree(text);
         }
         LocalFree(sd);

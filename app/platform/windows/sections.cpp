@@ -1,6 +1,7 @@
 // mappings / section: named sections (CreateFileMapping objects) in \BaseNamedObjects (the
 // Global namespace) and in each session's \Sessions\N\BaseNamedObjects (Local for that session).
 
+#include "base/text.h"
 #include "platform/windows/families.h"
 #include "platform/windows/nt_objects.h"
 
@@ -38,12 +39,6 @@ std::string attributeText(std::uint32_t a) {
     return out;
 }
 
-std::string fold(std::string s) {
-    for (char& c : s)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return s;
-}
-
 // NT path (case-folded) -> holders, from the Section handles of other processes.
 std::map<std::string, std::vector<core::Holder>> sectionHolders(Context& ctx, core::Snapshot& out) {
     std::map<std::string, std::vector<core::Holder>> byPath;
@@ -64,7 +59,7 @@ std::map<std::string, std::vector<core::Holder>> sectionHolders(Context& ctx, co
         if (!dup) continue;
         auto name = queryObjectName(ctx.worker(), dup.get());
         if (!name || name->empty()) continue;
-        byPath[fold(toUtf8(*name))].push_back(ctx.holder(e, ""));
+        byPath[base::toLowerAscii(base::utf16ToUtf8(*name))].push_back(ctx.holder(e, ""));
     }
     return byPath;
 }
@@ -117,7 +112,7 @@ void collectSections(Context& ctx, core::Snapshot& out) {
             } else {
                 obj.error = info.error().message();
             }
-            if (auto it = holders.find(fold(narrow(ntPath))); it != holders.end())
+            if (auto it = holders.find(base::toLowerAscii(narrow(ntPath))); it != holders.end())
                 for (const auto& h : it->second) obj.addHolder(h);
             out.objects.push_back(std::move(obj));
         }
