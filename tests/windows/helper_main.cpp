@@ -5,6 +5,11 @@
 //     client end this process also holds; \\.\mailslot\NAME (max message 512) with one
 //     14-byte message waiting, written through a client end this process keeps open.
 //
+//   ipcscope_win_helper pipe-read NAME OUT | mailslot-read NAME OUT | copydata-read CLASS OUT
+//     A receiver that is not ipcscope: a message-mode pipe server, a mailslot, or a
+//     message-only window; writes the hex of the first message it gets to the file OUT and
+//     exits (20 s at most).
+//
 // Prints "ready PID" on stdout once everything exists, "error WHAT CODE" otherwise.
 
 #include <windows.h>
@@ -26,11 +31,92 @@ std::wstring widen(const char* s) {
     return out;
 }
 
+int ready() {
+    std::printf("ready %lu\n", static_cast<unsigned long>(GetCurrentProcessId()));
+    std::fflush(stdout);
+    return 0;
+}
+
+int writeHex(const char* path, const unsigned char* data, DWORD size) {
+    FILE* f = std::fopen(path, "wb");
+    if (!f) return 1;
+    for (DWORD i = 0; i < size; ++i) std::fprintf(f, "%02x", data[i]);
+    std::fclose(f);
+    return 0;
+}
+
+int pipeRead(const std::wstring& name, const char* out) {
+    const std::wstring path = L"\\\\.\\pipe\\" + name;
+    HANDLE h = CreateNamedPipeW(path.c_str(), PIPE_ACCESS_INBOUND, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_WAIT, 1,
+                                4096, 4096, 0, nullptr);
+    if (h == INVALID_HANDLE_VALUE) return fail("CreateNamedPipe");
+    ready();
+    // A blocking ConnectNamedPipe: the test kills us after 20 s at most.
+    if (!ConnectNamedPipe(h, nullptr) && GetLastError() != ERROR_PIPE_CONNECTED) return fail("ConnectNamedPipe");
+    unsigned char buf[4096];
+    DWORD n = 0;
+    if (!ReadFile(h, buf, sizeof buf, &n, nullptr)) return fail("ReadFile");
+    return writeHex(out, buf, n);
+}
+
+int mailslotRead(const std::wstring& name, const char* out) {
+    const std::wstring path = L"\\\\.\\mailslot\\" + name;
+    HANDLE h = CreateMailslotW(path.c_str(), 0, 20000, nullptr);
+    if (h == INVALID_HANDLE_VALUE) return fail("CreateMailslot");
+    ready();
+    unsigned char buf[4096];
+    DWORD n = 0;
+    if (!ReadFile(h, buf, sizeof buf, &n, nullptr)) return fail("ReadFile");
+    return writeHex(out, buf, n);
+}
+
+const char* g_out = nullptr;
+bool g_got = false;
+
+LRESULT CALLBACK copyDataProc(HWND w, UINT msg, WPARAM wp, LPARAM lp) {
+    if (msg == WM_COPYDATA) {
+        const auto* cds = reinterpret_cast<const COPYDATASTRUCT*>(lp);
+        writeHex(g_out, static_cast<const unsigned char*>(cds->lpData), cds->cbData);
+        // dwData as a second line, so the test sees --dwdata arrive.
+        FILE* f = std::fopen(g_out, "ab");
+        if (f) {
+            std::fprintf(f, "\n%llu", static_cast<unsigned long long>(cds->dwData));
+            std::fclose(f);
+        }
+        g_got = true;
+        return 42;
+    }
+    return DefWindowProcW(w, msg, wp, lp);
+}
+
+int copyDataRead(const std::wstring& cls, const char* out) {
+    g_out = out;
+    WNDCLASSW wc{};
+    wc.lpfnWndProc = copyDataProc;
+    wc.hInstance = GetModuleHandleW(nullptr);
+    wc.lpszClassName = cls.c_str();
+    if (!RegisterClassW(&wc)) return fail("RegisterClass");
+    HWND w = CreateWindowExW(0, cls.c_str(), L"", 0, 0, 0, 0, 0, HWND_MESSAGE, nullptr, wc.hInstance, nullptr);
+    if (!w) return fail("CreateWindowEx");
+    ready();
+    const DWORD start = GetTickCount();
+    MSG m;
+    while (!g_got && GetTickCount() - start < 20000) {
+        MsgWaitForMultipleObjects(0, nullptr, FALSE, 100, QS_ALLINPUT);
+        while (PeekMessageW(&m, nullptr, 0, 0, PM_REMOVE)) DispatchMessageW(&m);
+    }
+    DestroyWindow(w);
+    return g_got ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc == 4 && std::string(argv[1]) == "pipe-read") return pipeRead(widen(argv[2]), argv[3]);
+    if (argc == 4 && std::string(argv[1]) == "mailslot-read") return mailslotRead(widen(argv[2]), argv[3]);
+    if (argc == 4 && std::string(argv[1]) == "copydata-read") return copyDataRead(widen(argv[2]), argv[3]);
     if (argc != 3 || std::string(argv[1]) != "pipes") {
-        std::fprintf(stderr, "usage: ipcscope_win_helper pipes NAME\n");
+        std::fprintf(stderr, "usage: ipcscope_win_helper pipes NAME | pipe-read NAME OUT | mailslot-read NAME OUT | copydata-read CLASS OUT\n");
         return 2;
     }
     const std::wstring name = widen(argv[2]);
