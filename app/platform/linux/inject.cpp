@@ -1,6 +1,7 @@
 // Test messages on Linux: FIFOs and Unix sockets here; tcp/udp come from net/socket_io.
 
 #include "core/inject.h"
+#include "linux/inject_x11.h"
 #include "net/socket_io.h"
 
 #include <cerrno>
@@ -195,6 +196,7 @@ core::Result<std::unique_ptr<Sender>> openSender(const core::Target& t, const Se
     switch (t.kind) {
     case core::TargetKind::Fifo: return openFifo(t, o);
     case core::TargetKind::Unix: return openUnix(t, o);
+    case core::TargetKind::Clipboard: return lnx::openClipboardSender(t, o);
     case core::TargetKind::Tcp:
     case core::TargetKind::Udp: return net::openInetSender(t, o);
     default: break;
