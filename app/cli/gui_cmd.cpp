@@ -17,6 +17,7 @@ struct GuiArgs {
     int frames = 60;
     std::string tab = "pipes";
     std::string probe;
+    std::string sendTarget;
     int intervalMs = 2000;
     std::string size = "1280x800";
 };
@@ -34,6 +35,7 @@ Runner addGui(CLI::App& app) {
     cmd->add_option("--probe", a->probe, "Start the probe of this transport at launch (see 'probe run --help')");
     cmd->add_option("--interval", a->intervalMs, "Refresh period in milliseconds")->check(CLI::Range(100, 3600000));
     cmd->add_option("--size", a->size, "Window size WIDTHxHEIGHT");
+    cmd->add_option("--send-form", a->sendTarget, "Open the \"Send test message\" form for this TARGET");
     return [a]() -> int {
 #if IPCSCOPE_HAVE_GUI
         gui::Options o;
@@ -42,6 +44,7 @@ Runner addGui(CLI::App& app) {
         o.tab = a->tab;
         o.probe = a->probe;
         o.intervalMs = a->intervalMs;
+        o.sendTarget = a->sendTarget;
         if (std::sscanf(a->size.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 200 || o.height < 150) {
             printError("--size takes WIDTHxHEIGHT, at least 200x150, e.g. 1280x800");
             return kExitUsage;

@@ -119,6 +119,7 @@ int run(const Options& options) {
         if (core::familySupported(f, platform::current())) everythingHere.families.push_back(f);
     core::Sampler sampler(everythingHere, std::chrono::milliseconds(options.intervalMs));
     ObjectsView objects;
+    if (!options.sendTarget.empty()) objects.openSendForm(options.sendTarget);
     MailslotsView mailslots;
     ProbesView probes;
     if (!options.probe.empty() && !probes.start(options.probe)) spdlog::warn("unknown probe transport {}", options.probe);

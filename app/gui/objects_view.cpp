@@ -1,6 +1,7 @@
 #include "gui/views.h"
 
 #include "core/render.h"
+#include "core/target.h"
 
 #include <SDL.h>
 #include <imgui.h>
@@ -153,6 +154,10 @@ void ObjectsView::draw(const core::Snapshot& snap, core::Family family) {
                         if (ImGui::Selectable(cell.empty() ? "-" : cell.c_str(), m_selected == key,
                                               ImGuiSelectableFlags_SpanAllColumns))
                             m_selected = m_selected == key ? std::string() : key;
+                        if (auto target = core::targetOf(o); target && ImGui::BeginPopupContextItem()) {
+                            if (ImGui::MenuItem("Send test message...")) m_sendForm.open(*target);
+                            ImGui::EndPopup();
+                        }
                         ImGui::PopID();
                     } else {
                         ImGui::TextUnformatted(cell.c_str());
@@ -186,6 +191,7 @@ void ObjectsView::draw(const core::Snapshot& snap, core::Family family) {
         if (it != snap.objects.end()) drawDetails(*it);
         else ImGui::TextDisabled("the selected object is gone");
     }
+    m_sendForm.draw();
 }
 
 void ObjectsView::drawDetails(const core::IpcObject& obj) {
@@ -196,6 +202,11 @@ void ObjectsView::drawDetails(const core::IpcObject& obj) {
     ImGui::Text("%s  %s", std::string(core::kindName(obj.kind)).c_str(), obj.name.c_str());
     ImGui::SameLine();
     if (ImGui::SmallButton("Copy as JSON")) SDL_SetClipboardText(core::toJson(obj).dump(2).c_str());
+    if (const auto target = core::targetOf(obj)) {
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Send test message...")) m_sendForm.open(*target);
+        m_sendForm.drawResult(*target);
+    }
     // Every field on the left, the holders on the right.
     if (ImGui::BeginTable("detail-layout", 2, ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV)) {
         ImGui::TableNextRow();

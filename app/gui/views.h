@@ -3,6 +3,7 @@
 
 #include "core/columns.h"
 #include "core/model.h"
+#include "gui/send_form.h"
 
 #include <spdlog/sinks/ringbuffer_sink.h>
 
@@ -33,6 +34,8 @@ public:
     [[nodiscard]] std::size_t newRows() const { return m_firstSeen.size(); }
     /// Rows that went away and are still fading out.
     [[nodiscard]] std::size_t goneRows() const { return m_gone.size(); }
+    /// Opens "Send test message..." for a TARGET (also from the command line).
+    void openSendForm(const std::string& target) { m_sendForm.open(target); }
 
 private:
     // What is left of a row after it went away: enough to show it fading out.
@@ -45,6 +48,7 @@ private:
     };
     void drawDetails(const core::IpcObject& obj);
 
+    SendForm m_sendForm;
     char m_filter[256] = {};
     std::string m_selected;  // key of the selected row
     std::unordered_map<std::string, std::chrono::steady_clock::time_point> m_firstSeen;
