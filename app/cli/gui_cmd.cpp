@@ -20,6 +20,8 @@ struct GuiArgs {
     std::string sendTarget;
     int intervalMs = 2000;
     std::string size = "1280x800";
+    std::string testScript;
+    std::string testOutput;
 };
 }  // namespace
 
@@ -31,11 +33,14 @@ Runner addGui(CLI::App& app) {
     std::vector<std::string> fams;
     for (auto f : core::kAllFamilies) fams.emplace_back(core::familyName(f));
     fams.emplace_back("throughput");
-    cmd->add_option("--tab", a->tab, "Family tab to open")->check(CLI::IsMember(fams));
+    cmd->add_option("--tab", a->tab, "Tab to open: a family or throughput")->check(CLI::IsMember(fams));
     cmd->add_option("--probe", a->probe, "Start the probe of this transport at launch (see 'probe run --help')");
     cmd->add_option("--interval", a->intervalMs, "Refresh period in milliseconds")->check(CLI::Range(100, 3600000));
     cmd->add_option("--size", a->size, "Window size WIDTHxHEIGHT");
     cmd->add_option("--send-form", a->sendTarget, "Open the \"Send test message\" form for this TARGET");
+    // The test hook: hidden from --help.
+    cmd->add_option("--test-script", a->testScript, "Drive the window with the input events of this script")->group("");
+    cmd->add_option("--test-output", a->testOutput, "Write what the window showed to this file")->group("");
     return [a]() -> int {
 #if IPCSCOPE_HAVE_GUI
         gui::Options o;
@@ -45,6 +50,12 @@ Runner addGui(CLI::App& app) {
         o.probe = a->probe;
         o.intervalMs = a->intervalMs;
         o.sendTarget = a->sendTarget;
+        o.testScript = a->testScript;
+        o.testOutput = a->testOutput;
+        if (!o.testScript.empty() && o.testOutput.empty()) {
+            printError("--test-script needs --test-output FILE");
+            return kExitUsage;
+        }
         if (std::sscanf(a->size.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 200 || o.height < 150) {
             printError("--size takes WIDTHxHEIGHT, at least 200x150, e.g. 1280x800");
             return kExitUsage;

@@ -50,6 +50,11 @@ void Sampler::setPaused(bool paused) {
     m_cv.notify_all();
 }
 
+void Sampler::setOnPublish(std::function<void()> onPublish) {
+    std::lock_guard lock(m_mutex);
+    m_onPublish = std::move(onPublish);
+}
+
 void Sampler::run() {
     std::unique_lock lock(m_mutex);
     while (!m_stop) {
@@ -63,6 +68,7 @@ void Sampler::run() {
         m_latest = std::move(snap);
         ++m_generation;
         m_wake = false;
+        if (m_onPublish) m_onPublish();
         m_cv.wait_for(lock, m_interval, [this] { return m_stop || m_wake; });
         while (m_paused && !m_stop && !m_wake) m_cv.wait(lock);
     }

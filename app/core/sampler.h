@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -31,6 +32,9 @@ public:
     [[nodiscard]] std::chrono::milliseconds interval() const;
     void setPaused(bool paused);
     [[nodiscard]] bool busy() const noexcept { return m_busy.load(); }
+    /// Called on the sampler thread after each publication (the GUI wakes its frame loop with it).
+    /// Must be quick and must not call back into the sampler.
+    void setOnPublish(std::function<void()> onPublish);
 
 private:
     void run();
@@ -43,6 +47,7 @@ private:
     bool m_stop = false;
     bool m_wake = false;
     bool m_paused = false;
+    std::function<void()> m_onPublish;
     std::atomic<std::uint64_t> m_generation{0};
     std::atomic<bool> m_busy{false};
     std::thread m_thread;

@@ -1,9 +1,15 @@
 // The monitor window: SDL2 + Dear ImGui on SDL_Renderer. The UI thread only draws the latest
 // snapshot the sampler published; it never enumerates objects itself.
+//
+// Frames are drawn when something changed, not continuously: the loop sleeps in
+// SDL_WaitEventTimeout until input arrives, the sampler publishes (it pushes an SDL user event
+// from its thread) or an animation runs (fading rows, a live probe graph).
 
 #include "gui/gui.h"
+#include "gui/input.h"
 #include "gui/mailslots_view.h"
 #include "gui/probes_view.h"
+#include "gui/test_hook.h"
 #include "gui/views.h"
 
 #include "core/collect.h"
@@ -18,13 +24,27 @@
 #include <spdlog/spdlog.h>
 #include <stb_image_write.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace ipcscope::gui {
 namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Redraw periods when no event arrives.
+constexpr auto kGraphPeriod = std::chrono::milliseconds(50);   // a live probe graph
+constexpr auto kFadePeriod = std::chrono::milliseconds(200);   // rows highlighted as new or fading out
+constexpr auto kCaretPeriod = std::chrono::milliseconds(500);  // a text field has the blinking caret
+constexpr auto kIdlePeriod = std::chrono::milliseconds(5000);  // nothing moves: a safety net only
+// Dear ImGui settles hover, tab switches and popups one or two frames after the input.
+constexpr int kFramesAfterInput = 2;
+constexpr auto kScreenshotDeadline = std::chrono::seconds(60);
 
 bool displayAvailable(std::string& why) {
 #if defined(__linux__)
@@ -39,7 +59,9 @@ bool displayAvailable(std::string& why) {
 }
 
 /// Reads the renderer's current frame and writes it as PNG.
-bool writeScreenshot(SDL_Renderer* renderer, int w, int h, const std::string& path, std::string& why) {
+bool writeScreenshot(SDL_Renderer* renderer, const std::string& path, std::string& why) {
+    int w = 0, h = 0;
+    SDL_GetRendererOutputSize(renderer, &w, &h);
     std::vector<unsigned char> pixels(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 4);
     if (SDL_RenderReadPixels(renderer, nullptr, SDL_PIXELFORMAT_ABGR8888, pixels.data(), w * 4) != 0) {
         why = std::string("cannot read the frame back: ") + SDL_GetError();
@@ -49,12 +71,354 @@ bool writeScreenshot(SDL_Renderer* renderer, int w, int h, const std::string& pa
         why = "cannot write the screenshot to " + path;
         return false;
     }
+    spdlog::info("wrote {}x{} screenshot to {}", w, h, path);
     return true;
 }
 
-std::string ago(std::chrono::system_clock::time_point t) {
-    const auto s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - t).count();
-    return std::to_string(s) + " s ago";
+std::string clockTime(std::chrono::system_clock::time_point t) {
+    const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+    char buf[16] = {};
+    std::strftime(buf, sizeof buf, "%H:%M:%S", std::localtime(&tt));
+    return buf;
+}
+
+/// The log pane's sink on the default logger, for as long as the window lives. Everything that
+/// logs from other threads (sampler, probe and mailslot workers) ends before this scope does.
+class LogSinkScope {
+public:
+    LogSinkScope() : m_ring(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(500)) {
+        m_ring->set_pattern("%H:%M:%S.%e [%l] %v");
+        spdlog::default_logger()->sinks().push_back(m_ring);
+        if (spdlog::get_level() > spdlog::level::info) spdlog::set_level(spdlog::level::info);
+        // The stderr sink keeps the level the user chose; the log pane shows info and above.
+        spdlog::default_logger()->sinks().front()->set_level(spdlog::level::warn);
+    }
+    ~LogSinkScope() {
+        auto& sinks = spdlog::default_logger()->sinks();
+        sinks.erase(std::remove(sinks.begin(), sinks.end(), m_ring), sinks.end());
+    }
+    LogSinkScope(const LogSinkScope&) = delete;
+    LogSinkScope& operator=(const LogSinkScope&) = delete;
+    [[nodiscard]] const std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt>& ring() const { return m_ring; }
+
+private:
+    std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> m_ring;
+};
+
+/// The SDL window and renderer with Dear ImGui on them.
+class Window {
+public:
+    Window() = default;
+    ~Window() {
+        if (m_imgui) {
+            ImGui_ImplSDLRenderer_Shutdown();
+            ImGui_ImplSDL2_Shutdown();
+            ImGui::DestroyContext();
+        }
+        if (m_renderer) SDL_DestroyRenderer(m_renderer);
+        if (m_window) SDL_DestroyWindow(m_window);
+    }
+    Window(const Window&) = delete;
+    Window& operator=(const Window&) = delete;
+
+    /// Opens the window; on failure returns the exit code (1 or 2) with `why` set.
+    int open(const Options& options, std::string& why) {
+        m_window = SDL_CreateWindow("ipcscope", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, options.width,
+                                    options.height, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+        if (!m_window) {
+            why = std::string("cannot open a window (") + SDL_GetError() + "); use 'ipcscope list' instead";
+            return 2;
+        }
+        const Uint32 vsync = options.screenshot.empty() ? SDL_RENDERER_PRESENTVSYNC : 0;
+        m_renderer = SDL_CreateRenderer(m_window, -1, SDL_RENDERER_ACCELERATED | vsync);
+        if (!m_renderer) m_renderer = SDL_CreateRenderer(m_window, -1, SDL_RENDERER_SOFTWARE);
+        if (!m_renderer) {
+            why = std::string("cannot create a renderer (") + SDL_GetError() + ")";
+            return 1;
+        }
+        SDL_RendererInfo info{};
+        SDL_GetRendererInfo(m_renderer, &info);
+        spdlog::info("ipcscope {} on {} ({}), renderer {}", IPCSCOPE_VERSION, platform::hostName(),
+                     core::platformName(platform::current()), info.name ? info.name : "?");
+        IMGUI_CHECKVERSION();
+        ImGui::CreateContext();
+        ImGui::GetIO().IniFilename = nullptr;
+        ImGui::StyleColorsDark();
+        ImGui_ImplSDL2_InitForSDLRenderer(m_window);
+        ImGui_ImplSDLRenderer_Init(m_renderer);
+        m_imgui = true;
+        return 0;
+    }
+
+    void beginFrame(InputQueue& input) {
+        ImGui_ImplSDLRenderer_NewFrame();
+        ImGui_ImplSDL2_NewFrame();
+        input.apply(ImGui::GetIO());
+        ImGui::NewFrame();
+    }
+    void render() {
+        ImGui::Render();
+        SDL_SetRenderDrawColor(m_renderer, 30, 30, 34, 255);
+        SDL_RenderClear(m_renderer);
+        ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+    }
+    void present() { SDL_RenderPresent(m_renderer); }
+    [[nodiscard]] SDL_Window* sdl() const { return m_window; }
+    [[nodiscard]] SDL_Renderer* renderer() const { return m_renderer; }
+
+private:
+    SDL_Window* m_window = nullptr;
+    SDL_Renderer* m_renderer = nullptr;
+    bool m_imgui = false;
+};
+
+/// The sampler and the views: everything that runs worker threads. Its lifetime ends before
+/// logging is torn down and before SDL quits.
+class Monitor {
+public:
+    Monitor(const Options& options, const LogSinkScope& logSink, Uint32 wakeEvent)
+        : m_options(options), m_sampler(sampledFamilies(), std::chrono::milliseconds(options.intervalMs)),
+          m_log(logSink.ring()), m_select(options.tab) {
+        if (!options.sendTarget.empty()) m_objects.openSendForm(options.sendTarget);
+        m_sampler.setOnPublish([wakeEvent] {
+            SDL_Event e{};
+            e.type = wakeEvent;
+            SDL_PushEvent(&e);
+        });
+        if (!options.probe.empty() && !m_probes.start(options.probe))
+            spdlog::warn("unknown probe transport {}", options.probe);
+    }
+    ~Monitor() { m_sampler.setOnPublish({}); }
+    Monitor(const Monitor&) = delete;
+    Monitor& operator=(const Monitor&) = delete;
+
+    /// Takes the latest snapshot; true when it is new.
+    bool takeSnapshot() {
+        m_snap = m_sampler.latest();
+        if (!m_snap || m_sampler.generation() == m_seenGeneration) return false;
+        m_seenGeneration = m_sampler.generation();
+        m_objects.onSnapshot(*m_snap);
+        if (m_snap->errors.size() != m_lastErrors)
+            for (const auto& e : m_snap->errors) spdlog::warn("{}", e.error.message());
+        m_lastErrors = m_snap->errors.size();
+        spdlog::info("refreshed: {} objects in {:.1f} ms", m_snap->objects.size(),
+                     static_cast<double>(m_snap->duration.count()) / 1000.0);
+        return true;
+    }
+
+    void draw() {
+        const ImGuiViewport* vp = ImGui::GetMainViewport();
+        ImGui::SetNextWindowPos(vp->WorkPos);
+        ImGui::SetNextWindowSize(vp->WorkSize);
+        ImGui::Begin("ipcscope", nullptr,
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                         ImGuiWindowFlags_NoBringToFrontOnFocus);
+        drawToolbar();
+        const float logHeight = 140.0f;
+        const float statusHeight = ImGui::GetFrameHeightWithSpacing();
+        ImGui::BeginChild("main", ImVec2(0, -(logHeight + statusHeight)));
+        drawTabs();
+        ImGui::EndChild();
+        ImGui::BeginChild("log", ImVec2(0, logHeight), true);
+        m_log.draw();
+        ImGui::EndChild();
+        drawStatus();
+        ImGui::End();
+    }
+
+    /// How soon the next frame is due when no event arrives: something on screen moves by
+    /// itself (a live probe graph, a fading row) or nothing does.
+    [[nodiscard]] std::chrono::milliseconds redrawPeriod() const {
+        if (m_probes.running()) return kGraphPeriod;
+        if (m_shownFamily && m_objects.animating(*m_shownFamily)) return kFadePeriod;
+        if (ImGui::GetIO().WantTextInput) return kCaretPeriod;
+        return kIdlePeriod;
+    }
+    [[nodiscard]] bool haveSnapshot() const { return m_snap != nullptr; }
+    [[nodiscard]] bool probeRunning() const { return m_probes.running(); }
+
+private:
+    static core::Selection sampledFamilies() {
+        core::Selection here;  // greyed-out tabs are not sampled
+        for (core::Family f : core::kAllFamilies)
+            if (core::familySupported(f, platform::current())) here.families.push_back(f);
+        return here;
+    }
+
+    void drawToolbar() {
+        if (ImGui::Button("Refresh")) m_sampler.refreshNow();
+        ImGui::SameLine();
+        if (ImGui::Checkbox("Pause", &m_paused)) m_sampler.setPaused(m_paused);
+        ImGui::SameLine();
+        int interval = static_cast<int>(m_sampler.interval().count());
+        ImGui::SetNextItemWidth(140);
+        if (ImGui::SliderInt("interval ms", &interval, 250, 10000)) m_sampler.setInterval(std::chrono::milliseconds(interval));
+        ImGui::SameLine();
+        if (m_snap && ImGui::Button("Copy snapshot as JSON")) SDL_SetClipboardText(core::renderJson(*m_snap).c_str());
+    }
+
+    void drawTabs() {
+        if (!ImGui::BeginTabBar("families")) return;
+        // The tab asked for at start is selected once.
+        const std::string select = std::exchange(m_select, std::string());
+        auto flags = [&](std::string_view label) { return select == label ? ImGuiTabItemFlags_SetSelected : 0; };
+        const auto here = platform::current();
+        m_shownFamily.reset();
+        for (core::Family f : core::kAllFamilies) {
+            // The mailslot LAN monitor and broadcast form work everywhere, local mailslots only on Windows.
+            const bool supported = core::familySupported(f, here) || f == core::Family::Mailslots;
+            ImGui::BeginDisabled(!supported);
+            const std::string label = std::string(core::familyName(f));
+            if (beginTab(label.c_str(), flags(label))) {
+                if (f == core::Family::Mailslots) {
+                    m_mailslots.draw(m_snap.get(), m_objects);
+                } else if (!m_snap) {
+                    ImGui::TextDisabled("taking the first snapshot...");
+                } else {
+                    m_objects.draw(*m_snap, f);
+                    m_shownFamily = f;
+                }
+                ImGui::EndTabItem();
+            }
+            ImGui::EndDisabled();
+            if (!supported && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+                ImGui::SetTooltip("%s: not supported on %s", label.c_str(), std::string(core::platformName(here)).c_str());
+        }
+        if (beginTab("Throughput", flags("throughput"))) {
+            m_probes.draw();
+            ImGui::EndTabItem();
+        }
+        ImGui::EndTabBar();
+    }
+
+    /// BeginTabItem, noted for the test hook.
+    static bool beginTab(const char* label, ImGuiTabItemFlags flags) {
+        const bool open = ImGui::BeginTabItem(label, nullptr, flags);
+        noteItem(open ? "tab-selected" : "tab", label);
+        return open;
+    }
+
+    // Host, platform, elevation, last refresh and its duration.
+    void drawStatus() {
+        if (!m_snap) {
+            ImGui::TextDisabled("%s | waiting for the first snapshot", platform::hostName().c_str());
+            return;
+        }
+        ImGui::Text("%s | %s | %s | refreshed at %s in %.1f ms | %zu objects | %zu errors%s", m_snap->host.c_str(),
+                    std::string(core::platformName(m_snap->platform)).c_str(), m_snap->elevated ? "elevated" : "not elevated",
+                    clockTime(m_snap->takenAt).c_str(), static_cast<double>(m_snap->duration.count()) / 1000.0,
+                    m_snap->objects.size(), m_snap->errors.size(), m_sampler.busy() ? " | refreshing..." : "");
+        if (m_snap->deniedProcesses > 0) {
+            ImGui::SameLine();
+            ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "| %u processes hidden: run as %s", m_snap->deniedProcesses,
+                               m_snap->platform == core::Platform::Windows ? "administrator" : "root");
+        }
+    }
+
+    const Options& m_options;
+    core::Sampler m_sampler;
+    ObjectsView m_objects;
+    MailslotsView m_mailslots;
+    ProbesView m_probes;
+    LogView m_log;
+    std::shared_ptr<const core::Snapshot> m_snap;
+    std::string m_select;  // tab to select in the next frame
+    std::optional<core::Family> m_shownFamily;
+    bool m_paused = false;
+    std::uint64_t m_seenGeneration = 0;
+    std::size_t m_lastErrors = 0;
+};
+
+struct Pumped {
+    int input = 0;  ///< input and window events
+    int wakes = 0;  ///< a new snapshot was published
+};
+
+/// Drains the SDL events (waiting up to `timeoutMs` for the first); sets `quit` when the window
+/// is to close.
+Pumped pumpEvents(SDL_Window* window, Uint32 wakeEvent, InputQueue& input, int timeoutMs, bool& quit) {
+    SDL_Event ev;
+    Pumped n;
+    bool got = timeoutMs > 0 ? SDL_WaitEventTimeout(&ev, timeoutMs) != 0 : SDL_PollEvent(&ev) != 0;
+    while (got) {
+        if (ev.type == wakeEvent) {
+            ++n.wakes;
+            got = SDL_PollEvent(&ev) != 0;
+            continue;
+        }
+        ++n.input;
+        if (!input.take(ev)) ImGui_ImplSDL2_ProcessEvent(&ev);
+        if (ev.type == SDL_QUIT) quit = true;
+        if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_CLOSE &&
+            ev.window.windowID == SDL_GetWindowID(window))
+            quit = true;
+        got = SDL_PollEvent(&ev) != 0;
+    }
+    return n;
+}
+
+/// The frame loop. Returns the exit code.
+int frameLoop(const Options& options, Window& window, Monitor& monitor, TestScript& script, Uint32 wakeEvent) {
+    InputQueue input;
+    const bool shot = !options.screenshot.empty();
+    const auto started = Clock::now();
+    auto lastFrame = Clock::time_point{};
+    int framesOwed = kFramesAfterInput;
+    int framesWithData = 0;
+    bool quit = false;
+    std::string why;
+    while (!quit) {
+        if (script.active()) script.beforeFrame(window.sdl(), monitor.haveSnapshot());
+        if (script.done()) return script.exitCode();
+
+        // Screenshots and running test steps draw back to back; otherwise wait for a reason to draw.
+        const bool drawNow = shot || (script.active() && !script.idling()) || framesOwed > 0 || input.pending();
+        const auto period = monitor.redrawPeriod();
+        const auto sinceLast = Clock::now() - lastFrame;
+        const int timeoutMs = drawNow ? 0
+                                      : static_cast<int>(std::max<std::int64_t>(
+                                            1, std::chrono::duration_cast<std::chrono::milliseconds>(period - sinceLast).count()));
+        const Pumped events = pumpEvents(window.sdl(), wakeEvent, input, sinceLast >= period ? 0 : timeoutMs, quit);
+        // Input gets the frames Dear ImGui needs to settle; a new snapshot needs one.
+        if (events.input > 0) framesOwed = std::max(framesOwed, kFramesAfterInput + 1);
+        const bool fresh = monitor.takeSnapshot();
+        if (!drawNow && events.input == 0 && !fresh && Clock::now() - lastFrame < period) continue;
+
+        window.beginFrame(input);
+        monitor.draw();
+        window.render();
+        lastFrame = Clock::now();
+        if (framesOwed > 0) --framesOwed;
+
+        if (shot) {
+            if (monitor.haveSnapshot()) ++framesWithData;
+            const bool timedOut = Clock::now() - started > kScreenshotDeadline;
+            // A probe started at launch is pictured once it has finished.
+            if ((framesWithData >= options.frames && !monitor.probeRunning()) || timedOut) {
+                if (timedOut && !monitor.haveSnapshot()) {
+                    std::fprintf(stderr, "ipcscope: no snapshot arrived within 60 s; the screenshot was not written\n");
+                    return 1;
+                }
+                if (!writeScreenshot(window.renderer(), options.screenshot, why)) {
+                    std::fprintf(stderr, "ipcscope: %s\n", why.c_str());
+                    return 1;
+                }
+                return 0;
+            }
+            if (!monitor.haveSnapshot()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        window.present();
+        if (script.active()) script.afterFrame();
+    }
+    return 0;
+}
+
+bool screenshotPathWritable(const std::string& path) {
+    if (path.empty()) return true;
+    FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f) return false;
+    std::fclose(f);
+    return true;
 }
 
 }  // namespace
@@ -67,199 +431,33 @@ int run(const Options& options) {
                      why.c_str());
         return 2;
     }
-    // Fail on an unwritable screenshot path before any rendering work.
-    if (!options.screenshot.empty()) {
-        if (FILE* f = std::fopen(options.screenshot.c_str(), "wb")) {
-            std::fclose(f);
-        } else {
-            std::fprintf(stderr, "ipcscope: cannot write the screenshot to %s\n", options.screenshot.c_str());
-            SDL_Quit();
-            return 1;
-        }
+    // Fail on an unwritable screenshot path or a bad test script before any rendering work.
+    TestScript script;
+    if (!screenshotPathWritable(options.screenshot)) {
+        why = "cannot write the screenshot to " + options.screenshot;
+    } else if (!options.testScript.empty()) {
+        script.load(options.testScript, options.testOutput, why);
     }
-
-    auto ring = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(500);
-    ring->set_pattern("%H:%M:%S.%e [%l] %v");
-    spdlog::default_logger()->sinks().push_back(ring);
-    if (spdlog::get_level() > spdlog::level::info) spdlog::set_level(spdlog::level::info);
-    // The stderr sink keeps the level the user chose; the log pane shows info and above.
-    spdlog::default_logger()->sinks().front()->set_level(spdlog::level::warn);
-
-    const bool shot = !options.screenshot.empty();
-    SDL_Window* window = SDL_CreateWindow("ipcscope", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, options.width,
-                                          options.height, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
-    if (!window) {
-        std::fprintf(stderr, "ipcscope: cannot open a window (%s); use 'ipcscope list' instead\n", SDL_GetError());
-        SDL_Quit();
-        return 2;
-    }
-    SDL_Renderer* renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_ACCELERATED | (shot ? 0 : SDL_RENDERER_PRESENTVSYNC));
-    if (!renderer) renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE);
-    if (!renderer) {
-        std::fprintf(stderr, "ipcscope: cannot create a renderer (%s)\n", SDL_GetError());
-        SDL_DestroyWindow(window);
+    if (!why.empty()) {
+        std::fprintf(stderr, "ipcscope: %s\n", why.c_str());
         SDL_Quit();
         return 1;
     }
-    SDL_RendererInfo rinfo{};
-    SDL_GetRendererInfo(renderer, &rinfo);
-    spdlog::info("ipcscope {} on {} ({}), renderer {}", IPCSCOPE_VERSION, platform::hostName(),
-                 core::platformName(platform::current()), rinfo.name ? rinfo.name : "?");
-
-    IMGUI_CHECKVERSION();
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    ImGui::StyleColorsDark();
-    ImGui_ImplSDL2_InitForSDLRenderer(window);
-    ImGui_ImplSDLRenderer_Init(renderer);
-
-    core::Selection everythingHere;  // greyed-out tabs are not sampled
-    for (core::Family f : core::kAllFamilies)
-        if (core::familySupported(f, platform::current())) everythingHere.families.push_back(f);
-    core::Sampler sampler(everythingHere, std::chrono::milliseconds(options.intervalMs));
-    ObjectsView objects;
-    if (!options.sendTarget.empty()) objects.openSendForm(options.sendTarget);
-    MailslotsView mailslots;
-    ProbesView probes;
-    if (!options.probe.empty() && !probes.start(options.probe)) spdlog::warn("unknown probe transport {}", options.probe);
-    LogView log(ring);
-    const auto here = platform::current();
-    core::Family wanted = core::parseFamily(options.tab).value_or(core::Family::Pipes);
-    bool selectWanted = true;
-    std::uint64_t seenGeneration = 0;
-    std::size_t lastErrors = 0;
-    int framesWithData = 0;
-    const auto started = std::chrono::steady_clock::now();
+    const Uint32 wakeEvent = SDL_RegisterEvents(1);
     int exitCode = 0;
-    bool running = true;
-    bool paused = false;
-
-    while (running) {
-        SDL_Event ev;
-        while (SDL_PollEvent(&ev)) {
-            ImGui_ImplSDL2_ProcessEvent(&ev);
-            if (ev.type == SDL_QUIT) running = false;
-            if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_CLOSE &&
-                ev.window.windowID == SDL_GetWindowID(window))
-                running = false;
-        }
-        auto snap = sampler.latest();
-        if (snap && sampler.generation() != seenGeneration) {
-            seenGeneration = sampler.generation();
-            objects.onSnapshot(*snap);
-            if (snap->errors.size() != lastErrors)
-                for (const auto& e : snap->errors) spdlog::warn("{}", e.error.message());
-            lastErrors = snap->errors.size();
-            spdlog::info("refreshed: {} objects in {:.1f} ms", snap->objects.size(),
-                         static_cast<double>(snap->duration.count()) / 1000.0);
-        }
-
-        ImGui_ImplSDLRenderer_NewFrame();
-        ImGui_ImplSDL2_NewFrame();
-        ImGui::NewFrame();
-        const ImGuiViewport* vp = ImGui::GetMainViewport();
-        ImGui::SetNextWindowPos(vp->WorkPos);
-        ImGui::SetNextWindowSize(vp->WorkSize);
-        ImGui::Begin("ipcscope", nullptr,
-                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                         ImGuiWindowFlags_NoBringToFrontOnFocus);
-
-        if (ImGui::Button("Refresh")) sampler.refreshNow();
-        ImGui::SameLine();
-        if (ImGui::Checkbox("Pause", &paused)) sampler.setPaused(paused);
-        ImGui::SameLine();
-        int interval = static_cast<int>(sampler.interval().count());
-        ImGui::SetNextItemWidth(140);
-        if (ImGui::SliderInt("interval ms", &interval, 250, 10000)) sampler.setInterval(std::chrono::milliseconds(interval));
-        ImGui::SameLine();
-        if (snap && ImGui::Button("Copy snapshot as JSON")) SDL_SetClipboardText(core::renderJson(*snap).c_str());
-
-        const float logHeight = 140.0f;
-        const float statusHeight = ImGui::GetFrameHeightWithSpacing();
-        ImGui::BeginChild("main", ImVec2(0, -(logHeight + statusHeight)));
-        if (ImGui::BeginTabBar("families")) {
-            for (core::Family f : core::kAllFamilies) {
-                // The mailslot LAN monitor and broadcast form work everywhere, local mailslots only on Windows.
-                const bool supported = core::familySupported(f, here) || f == core::Family::Mailslots;
-                ImGui::BeginDisabled(!supported);
-                ImGuiTabItemFlags tf = (selectWanted && f == wanted) ? ImGuiTabItemFlags_SetSelected : 0;
-                const std::string label = std::string(core::familyName(f));
-                if (ImGui::BeginTabItem(label.c_str(), nullptr, tf)) {
-                    if (f == core::Family::Mailslots) mailslots.draw(snap.get(), objects);
-                    else if (!snap) ImGui::TextDisabled("taking the first snapshot...");
-                    else objects.draw(*snap, f);
-                    ImGui::EndTabItem();
-                }
-                ImGui::EndDisabled();
-                if (!supported && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-                    ImGui::SetTooltip("%s: not supported on %s", label.c_str(), std::string(core::platformName(here)).c_str());
-            }
-            if (ImGui::BeginTabItem("Throughput", nullptr, (selectWanted && options.tab == "throughput") ? ImGuiTabItemFlags_SetSelected : 0)) {
-                probes.draw();
-                ImGui::EndTabItem();
-            }
-            selectWanted = false;
-            ImGui::EndTabBar();
-        }
-        ImGui::EndChild();
-        ImGui::BeginChild("log", ImVec2(0, logHeight), true);
-        log.draw();
-        ImGui::EndChild();
-
-        // Status bar: host, platform, elevation, last refresh and its duration.
-        if (snap) {
-            ImGui::Text("%s | %s | %s | refreshed %s in %.1f ms | %zu objects | %zu errors%s",
-                        snap->host.c_str(), std::string(core::platformName(snap->platform)).c_str(),
-                        snap->elevated ? "elevated" : "not elevated", ago(snap->takenAt).c_str(),
-                        static_cast<double>(snap->duration.count()) / 1000.0, snap->objects.size(), snap->errors.size(),
-                        sampler.busy() ? " | refreshing..." : "");
-            if (snap->deniedProcesses > 0) {
-                ImGui::SameLine();
-                ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "| %u processes hidden: run as %s",
-                                   snap->deniedProcesses, snap->platform == core::Platform::Windows ? "administrator" : "root");
-            }
+    {
+        LogSinkScope logSink;
+        Window window;
+        if (int rc = window.open(options, why); rc != 0) {
+            std::fprintf(stderr, "ipcscope: %s\n", why.c_str());
+            exitCode = rc;
         } else {
-            ImGui::TextDisabled("%s | waiting for the first snapshot", platform::hostName().c_str());
+            // The workers end here, before the window, the log sink and SDL go away.
+            Monitor monitor(options, logSink, wakeEvent);
+            exitCode = frameLoop(options, window, monitor, script, wakeEvent);
         }
-        ImGui::End();
-
-        ImGui::Render();
-        SDL_SetRenderDrawColor(renderer, 30, 30, 34, 255);
-        SDL_RenderClear(renderer);
-        ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
-
-        if (shot) {
-            if (snap) ++framesWithData;
-            const bool timedOut = std::chrono::steady_clock::now() - started > std::chrono::seconds(60);
-            // A probe started at launch is pictured once it has finished.
-            if ((framesWithData >= options.frames && !probes.running()) || timedOut) {
-                int w = 0, h = 0;
-                SDL_GetRendererOutputSize(renderer, &w, &h);
-                if (timedOut && !snap) {
-                    std::fprintf(stderr, "ipcscope: no snapshot arrived within 60 s; the screenshot was not written\n");
-                    exitCode = 1;
-                } else if (!writeScreenshot(renderer, w, h, options.screenshot, why)) {
-                    std::fprintf(stderr, "ipcscope: %s\n", why.c_str());
-                    exitCode = 1;
-                } else {
-                    spdlog::info("wrote {}x{} screenshot to {}", w, h, options.screenshot);
-                }
-                running = false;
-            }
-        }
-        SDL_RenderPresent(renderer);
-        if (shot && !snap) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-
-    ImGui_ImplSDLRenderer_Shutdown();
-    ImGui_ImplSDL2_Shutdown();
-    ImGui::DestroyContext();
-    SDL_DestroyRenderer(renderer);
-    SDL_DestroyWindow(window);
     SDL_Quit();
-    auto& sinks = spdlog::default_logger()->sinks();
-    sinks.erase(std::remove(sinks.begin(), sinks.end(), ring), sinks.end());
     return exitCode;
 }
 

@@ -9,12 +9,14 @@ namespace ipcscope::gui {
 struct Options {
     std::string screenshot;     ///< write a PNG of the window after `frames` frames, then exit
     int frames = 60;            ///< frames to render before the screenshot (with --screenshot)
-    std::string tab = "pipes";  ///< family tab (or "throughput") selected at start
+    std::string tab = "pipes";  ///< tab at start: a family or throughput
     std::string probe;          ///< start this probe transport at launch (Throughput tab)
     int intervalMs = 2000;      ///< refresh period
     std::string sendTarget;     ///< open "Send test message..." for this TARGET at start
     int width = 1280;
     int height = 800;
+    std::string testScript;  ///< test hook: a script of injected input events (see test_hook.h)
+    std::string testOutput;  ///< where the test script writes what the window showed
 };
 
 /// Runs the monitor. Returns the process exit code (2 when there is no display).

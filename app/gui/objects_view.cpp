@@ -1,5 +1,7 @@
 #include "gui/views.h"
 
+#include "gui/test_hook.h"
+
 #include "core/render.h"
 #include "core/target.h"
 
@@ -34,7 +36,7 @@ void ObjectsView::onSnapshot(const core::Snapshot& snap) {
     current.reserve(snap.objects.size());
     for (const auto& o : snap.objects) {
         auto key = rowKey(o);
-        if (m_haveBaseline && !m_previous.count(key)) m_firstSeen[key] = now;
+        if (m_haveBaseline && !m_previous.count(key)) m_firstSeen[key] = Fresh{o.family(), now};
         m_gone.erase(key);
         current.emplace(std::move(key), Ghost{o.family(), std::string(core::kindName(o.kind)), o.name, core::pidList(o.pids), {}});
     }
@@ -47,14 +49,26 @@ void ObjectsView::onSnapshot(const core::Snapshot& snap) {
             }
     m_previous = std::move(current);
     m_haveBaseline = true;
-    std::erase_if(m_firstSeen, [&](const auto& kv) { return now - kv.second > kNewHighlight; });
+    std::erase_if(m_firstSeen, [&](const auto& kv) { return now - kv.second.since > kNewHighlight; });
     std::erase_if(m_gone, [&](const auto& kv) { return now - kv.second.since > kGoneFade; });
+}
+
+bool ObjectsView::animating(core::Family family) const {
+    // Only a fade the user can see needs frames: rows scrolled out of view wait for the next event.
+    if (!m_fadeOnScreen || family != m_rowsFamily) return false;
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& [key, fresh] : m_firstSeen)
+        if (fresh.family == family && now - fresh.since < kNewHighlight) return true;
+    for (const auto& [key, ghost] : m_gone)
+        if (ghost.family == family && now - ghost.since < kGoneFade) return true;
+    return false;
 }
 
 void ObjectsView::draw(const core::Snapshot& snap, core::Family family) {
     const auto& columns = columnsFor(family);
     ImGui::SetNextItemWidth(320);
     ImGui::InputTextWithHint("##filter", "filter: name, kind, command or pid", m_filter, sizeof m_filter);
+    noteItem("filter", m_filter);
 
     // Filter only when the snapshot, family or filter changed: a snapshot can hold tens of
     // thousands of rows, and this runs every frame.
@@ -82,14 +96,23 @@ void ObjectsView::draw(const core::Snapshot& snap, core::Family family) {
         m_rowsTakenAt = snap.takenAt;
         m_rowsFamily = family;
         m_rowsFilter = m_filter;
+        m_selectedObject = nullptr;
+    }
+    if (!m_selected.empty() && (refilter || !m_selectedObject || rowKey(*m_selectedObject) != m_selected)) {
+        auto it = std::find_if(snap.objects.begin(), snap.objects.end(),
+                               [&](const core::IpcObject& o) { return rowKey(o) == m_selected; });
+        m_selectedObject = it != snap.objects.end() ? &*it : nullptr;
     }
     std::size_t gone = 0;
     for (const auto& [key, ghost] : m_gone) gone += ghost.family == family;
     ImGui::SameLine();
-    if (gone > 0) ImGui::Text("%zu of %zu rows (%zu removed)", m_rows.size(), m_total, gone);
-    else ImGui::Text("%zu of %zu rows", m_rows.size(), m_total);
+    std::string count = std::to_string(m_rows.size()) + " of " + std::to_string(m_total) + " rows";
+    if (gone > 0) count += " (" + std::to_string(gone) + " removed)";
+    ImGui::TextUnformatted(count.c_str());
+    noteItem("rows", count);
 
-    const float detailHeight = m_selected.empty() ? 0.0f : 220.0f;
+    // The detail pane takes two fifths of the height, enough for long flows and peer lists.
+    const float detailHeight = m_selected.empty() ? 0.0f : std::max(220.0f, ImGui::GetContentRegionAvail().y * 0.4f);
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders |
                                   ImGuiTableFlags_Resizable | ImGuiTableFlags_ScrollY |
                                   ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Hideable;
@@ -132,66 +155,78 @@ void ObjectsView::draw(const core::Snapshot& snap, core::Family family) {
         m_rowsSortAscending = ascending;
         m_shownRows = m_rows.size();
 
-        const auto now = std::chrono::steady_clock::now();
-        ImGuiListClipper clipper;
-        clipper.Begin(static_cast<int>(m_rows.size()));
-        while (clipper.Step()) {
-            for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-                const core::IpcObject& o = *m_rows[static_cast<std::size_t>(i)];
-                const std::string key = rowKey(o);
-                ImGui::TableNextRow();
-                if (auto it = m_firstSeen.find(key); it != m_firstSeen.end()) {
-                    const float t = std::chrono::duration<float>(now - it->second).count() /
-                                    std::chrono::duration<float>(kNewHighlight).count();
-                    ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1,
-                                           ImGui::GetColorU32(ImVec4(0.1f, 0.6f, 0.2f, 0.6f * (1.0f - std::min(t, 1.0f)))));
-                }
-                for (std::size_t c = 0; c < columns.size(); ++c) {
-                    if (!ImGui::TableSetColumnIndex(static_cast<int>(c))) continue;
-                    const std::string cell = columns[c].text(o);
-                    if (c == 0) {
-                        ImGui::PushID(i);
-                        if (ImGui::Selectable(cell.empty() ? "-" : cell.c_str(), m_selected == key,
-                                              ImGuiSelectableFlags_SpanAllColumns))
-                            m_selected = m_selected == key ? std::string() : key;
-                        if (auto target = core::targetOf(o); target && ImGui::BeginPopupContextItem()) {
-                            if (ImGui::MenuItem("Send test message...")) m_sendForm.open(*target);
-                            ImGui::EndPopup();
-                        }
-                        ImGui::PopID();
-                    } else {
-                        ImGui::TextUnformatted(cell.c_str());
-                    }
-                }
-            }
-        }
-        // Rows removed since the last snapshot stay at the bottom for a while, fading out.
-        for (const auto& [key, ghost] : m_gone) {
-            if (ghost.family != family) continue;
-            const float t = std::chrono::duration<float>(now - ghost.since).count() /
-                            std::chrono::duration<float>(kGoneFade).count();
-            ImGui::TableNextRow();
-            ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.35f, 0.35f, 1.0f - std::min(t, 1.0f)));
-            for (std::size_t c = 0; c < columns.size(); ++c) {
-                if (!ImGui::TableSetColumnIndex(static_cast<int>(c))) continue;
-                const std::string_view header = columns[c].header;
-                if (c == 0) ImGui::TextUnformatted(header == "Kind" ? ghost.kind.c_str() : "(gone)");
-                else if (columns[c].stretch && (header == "Name" || header == "Local" || header == "Target"))
-                    ImGui::TextUnformatted(ghost.name.c_str());
-                else if (header == "PIDs") ImGui::TextUnformatted(ghost.pids.c_str());
-                else if (c + 1 == columns.size()) ImGui::TextUnformatted("(gone)");
-            }
-            ImGui::PopStyleColor();
-        }
+        drawRows(columns);
+        drawGhosts(columns, family);
         ImGui::EndTable();
     }
     if (!m_selected.empty()) {
-        auto it = std::find_if(snap.objects.begin(), snap.objects.end(),
-                               [&](const core::IpcObject& o) { return rowKey(o) == m_selected; });
-        if (it != snap.objects.end()) drawDetails(*it);
+        if (m_selectedObject) drawDetails(*m_selectedObject);
         else ImGui::TextDisabled("the selected object is gone");
     }
     m_sendForm.draw();
+}
+
+void ObjectsView::drawRows(const std::vector<Column>& columns) {
+    const auto now = std::chrono::steady_clock::now();
+    m_fadeOnScreen = false;
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(m_rows.size()));
+    while (clipper.Step()) {
+        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+            const core::IpcObject& o = *m_rows[static_cast<std::size_t>(i)];
+            const std::string key = rowKey(o);
+            ImGui::TableNextRow();
+            if (auto it = m_firstSeen.find(key); it != m_firstSeen.end()) {
+                m_fadeOnScreen = true;  // the clipper hands out the visible rows only
+                const float t = std::chrono::duration<float>(now - it->second.since).count() /
+                                std::chrono::duration<float>(kNewHighlight).count();
+                ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1,
+                                       ImGui::GetColorU32(ImVec4(0.1f, 0.6f, 0.2f, 0.6f * (1.0f - std::min(t, 1.0f)))));
+            }
+            for (std::size_t c = 0; c < columns.size(); ++c) {
+                if (!ImGui::TableSetColumnIndex(static_cast<int>(c))) continue;
+                const std::string cell = columns[c].text(o);
+                if (c == 0) {
+                    ImGui::PushID(i);
+                    if (ImGui::Selectable(cell.empty() ? "-" : cell.c_str(), m_selected == key, ImGuiSelectableFlags_SpanAllColumns)) {
+                        m_selected = m_selected == key ? std::string() : key;
+                        m_selectedObject = m_selected.empty() ? nullptr : &o;
+                    }
+                    if (auto target = core::targetOf(o); target && ImGui::BeginPopupContextItem()) {
+                        if (ImGui::MenuItem("Send test message...")) m_sendForm.open(*target);
+                        ImGui::EndPopup();
+                    }
+                    ImGui::PopID();
+                    noteItem("row", cell);
+                } else {
+                    ImGui::TextUnformatted(cell.c_str());
+                    noteItem("cell", cell);
+                }
+            }
+        }
+    }
+}
+
+// Rows removed since the last snapshot stay at the bottom for a while, fading out.
+void ObjectsView::drawGhosts(const std::vector<Column>& columns, core::Family family) {
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& [key, ghost] : m_gone) {
+        if (ghost.family != family) continue;
+        const float t = std::chrono::duration<float>(now - ghost.since).count() / std::chrono::duration<float>(kGoneFade).count();
+        ImGui::TableNextRow();
+        if (ImGui::IsRectVisible(ImVec2(1, ImGui::GetTextLineHeight()))) m_fadeOnScreen = true;
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.35f, 0.35f, 1.0f - std::min(t, 1.0f)));
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            if (!ImGui::TableSetColumnIndex(static_cast<int>(c))) continue;
+            const std::string_view header = columns[c].header;
+            if (c == 0) ImGui::TextUnformatted(header == "Kind" ? ghost.kind.c_str() : "(gone)");
+            else if (columns[c].stretch && (header == "Name" || header == "Local" || header == "Target"))
+                ImGui::TextUnformatted(ghost.name.c_str());
+            else if (header == "PIDs") ImGui::TextUnformatted(ghost.pids.c_str());
+            else if (c + 1 == columns.size()) ImGui::TextUnformatted("(gone)");
+        }
+        ImGui::PopStyleColor();
+    }
 }
 
 void ObjectsView::drawDetails(const core::IpcObject& obj) {
@@ -199,49 +234,68 @@ void ObjectsView::drawDetails(const core::IpcObject& obj) {
         ImGui::EndChild();
         return;
     }
-    ImGui::Text("%s  %s", std::string(core::kindName(obj.kind)).c_str(), obj.name.c_str());
-    ImGui::SameLine();
     if (ImGui::SmallButton("Copy as JSON")) SDL_SetClipboardText(core::toJson(obj).dump(2).c_str());
-    if (const auto target = core::targetOf(obj)) {
-        ImGui::SameLine();
-        if (ImGui::SmallButton("Send test message...")) m_sendForm.open(*target);
-        m_sendForm.drawResult(*target);
+    ImGui::SameLine();
+    const auto target = core::targetOf(obj);
+    if (target && ImGui::SmallButton("Send test message...")) m_sendForm.open(*target);
+    if (target) ImGui::SameLine();
+    const std::string title = std::string(core::kindName(obj.kind)) + "  " + obj.name;
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(title.c_str());
+    ImGui::PopTextWrapPos();
+    if (target) m_sendForm.drawResult(*target);
+    noteItem("detail-title", title);
+    // The fields on the left (three fifths), the holders on the right, in child windows of fixed
+    // shares of the pane: a value always has the room right of the labels and wraps at the pane's
+    // edge, from the first frame on (a table would size its columns only after one frame).
+    const float width = ImGui::GetContentRegionAvail().x;
+    if (ImGui::BeginChild("fields-side", ImVec2(width * 0.6f, 0))) drawFields(obj);
+    ImGui::EndChild();
+    ImGui::SameLine();
+    if (ImGui::BeginChild("holders-side", ImVec2(0, 0))) drawHolders(obj);
+    ImGui::EndChild();
+    ImGui::EndChild();
+}
+
+// Labels in one column, each value right of them, wrapped at the edge of the fields side (a
+// child window of known width), so no value is ever squeezed into a column a few pixels wide.
+void ObjectsView::drawFields(const core::IpcObject& obj) {
+    const auto fields = detailFields(obj);
+    float labelWidth = 0;
+    for (const auto& f : fields) labelWidth = std::max(labelWidth, ImGui::CalcTextSize(f.first.c_str()).x);
+    const float valueX = ImGui::GetCursorPosX() + labelWidth + ImGui::GetStyle().ItemSpacing.x * 2;
+    for (const auto& [label, value] : fields) {
+        ImGui::TextDisabled("%s", label.c_str());
+        noteItem("field-label", label);
+        ImGui::SameLine(valueX);
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextUnformatted(value.c_str());
+        ImGui::PopTextWrapPos();
+        noteItem("field-value", value);
     }
-    // Every field on the left, the holders on the right.
-    if (ImGui::BeginTable("detail-layout", 2, ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV)) {
+}
+
+void ObjectsView::drawHolders(const core::IpcObject& obj) {
+    ImGui::Text("%zu holders", obj.holders.size());
+    const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchProp;
+    if (!ImGui::BeginTable("holders", 3, flags)) return;
+    ImGui::TableSetupColumn("PID", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("9999999").x);
+    ImGui::TableSetupColumn("Command", ImGuiTableColumnFlags_WidthStretch, 2.0f);
+    ImGui::TableSetupColumn("How", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableHeadersRow();
+    for (const auto& h : obj.holders) {
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
-        if (ImGui::BeginTable("fields", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
-            for (const auto& [label, value] : detailFields(obj)) {
-                ImGui::TableNextRow();
-                ImGui::TableSetColumnIndex(0);
-                ImGui::TextDisabled("%s", label.c_str());
-                ImGui::TableSetColumnIndex(1);
-                ImGui::TextWrapped("%s", value.c_str());
-            }
-            ImGui::EndTable();
-        }
+        ImGui::Text("%lld", static_cast<long long>(h.pid));
         ImGui::TableSetColumnIndex(1);
-        ImGui::Text("%zu holders", obj.holders.size());
-        if (ImGui::BeginTable("holders", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
-            ImGui::TableSetupColumn("PID");
-            ImGui::TableSetupColumn("Command");
-            ImGui::TableSetupColumn("How");
-            ImGui::TableHeadersRow();
-            for (const auto& h : obj.holders) {
-                ImGui::TableNextRow();
-                ImGui::TableSetColumnIndex(0);
-                ImGui::Text("%lld", static_cast<long long>(h.pid));
-                ImGui::TableSetColumnIndex(1);
-                ImGui::TextUnformatted(h.command.c_str());
-                ImGui::TableSetColumnIndex(2);
-                ImGui::TextUnformatted(h.how.c_str());
-            }
-            ImGui::EndTable();
-        }
-        ImGui::EndTable();
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextUnformatted(h.command.c_str());
+        noteItem("holder", h.command);
+        ImGui::TableSetColumnIndex(2);
+        ImGui::TextUnformatted(h.how.c_str());
+        ImGui::PopTextWrapPos();
     }
-    ImGui::EndChild();
+    ImGui::EndTable();
 }
 
 }  // namespace ipcscope::gui

@@ -26,6 +26,8 @@ using core::detailFields;
 /// rows that went away stay for a few seconds, fading out.
 class ObjectsView {
 public:
+    /// Opens "Send test message..." for a TARGET (also from the command line).
+    void openSendForm(const std::string& target) { m_sendForm.open(target); }
     void draw(const core::Snapshot& snap, core::Family family);
     /// Called when a new snapshot arrives; tracks which rows are new and which went away.
     void onSnapshot(const core::Snapshot& snap);
@@ -34,8 +36,8 @@ public:
     [[nodiscard]] std::size_t newRows() const { return m_firstSeen.size(); }
     /// Rows that went away and are still fading out.
     [[nodiscard]] std::size_t goneRows() const { return m_gone.size(); }
-    /// Opens "Send test message..." for a TARGET (also from the command line).
-    void openSendForm(const std::string& target) { m_sendForm.open(target); }
+    /// Rows of `family` are still highlighted as new or fading out: the tab needs frames.
+    [[nodiscard]] bool animating(core::Family family) const;
 
 private:
     // What is left of a row after it went away: enough to show it fading out.
@@ -46,15 +48,25 @@ private:
         std::string pids;
         std::chrono::steady_clock::time_point since;
     };
+    struct Fresh {
+        core::Family family{};
+        std::chrono::steady_clock::time_point since;
+    };
     void drawDetails(const core::IpcObject& obj);
+    void drawFields(const core::IpcObject& obj);
+    void drawHolders(const core::IpcObject& obj);
+    void drawRows(const std::vector<Column>& columns);
+    void drawGhosts(const std::vector<Column>& columns, core::Family family);
 
     SendForm m_sendForm;
     char m_filter[256] = {};
     std::string m_selected;  // key of the selected row
-    std::unordered_map<std::string, std::chrono::steady_clock::time_point> m_firstSeen;
+    const core::IpcObject* m_selectedObject = nullptr;  // in m_rowsOf; null when gone
+    std::unordered_map<std::string, Fresh> m_firstSeen;
     std::unordered_map<std::string, Ghost> m_gone;
     std::unordered_map<std::string, Ghost> m_previous;
     bool m_haveBaseline = false;
+    bool m_fadeOnScreen = false;  // the last draw showed a highlighted or fading row
     std::size_t m_shownRows = 0;
 
     // The filtered, sorted rows are kept until the snapshot, family, filter or sort changes.

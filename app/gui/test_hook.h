@@ -1,0 +1,74 @@
+#pragma once
+// A test hook that acts like a user: a script injects real SDL input events (clicks as a press
+// and release inside one frame, typed text, keys) and dumps what the window shows, item by item,
+// with each item's rectangle. Views call noteItem() after drawing text a user reads; it costs one
+// branch when no script runs.
+
+#include <SDL.h>
+
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ipcscope::gui {
+
+namespace detail {
+extern bool g_recording;
+void record(std::string_view role, std::string_view text);
+}  // namespace detail
+
+/// Records the last ImGui item (its rectangle) with the role and text a user would read.
+/// Roles: tab, tab-selected, filter, rows, row, cell, detail-title, field-label, field-value, holder.
+inline void noteItem(std::string_view role, std::string_view text) {
+    if (detail::g_recording) detail::record(role, text);
+}
+
+/// One test script, run one step per frame. Commands, one per line:
+///   wait-data          until a snapshot is drawn
+///   frames N           render N frames
+///   click ROLE TEXT    move to the item and press and release the left button in one frame
+///   hover ROLE TEXT    move the pointer onto the item
+///   type TEXT          text input, as typed on a keyboard
+///   key [ctrl+]NAME    a key press and release (SDL key names: F5, Space, 1, F)
+///   idle MS            let the window wait for events for MS ms; dumps the frames it drew
+///   dump NAME          write what the last frame showed under "== NAME"
+///   measure N          render N frames back to back; write their median and p99 time
+class TestScript {
+public:
+    /// Loads the script; false with `why` set when it cannot be read or has an unknown command.
+    bool load(const std::string& scriptPath, const std::string& outPath, std::string& why);
+    [[nodiscard]] bool active() const { return m_loaded && !m_done; }
+    /// Runs the script until the next frame is due. `haveData`: a snapshot was drawn.
+    void beforeFrame(SDL_Window* window, bool haveData);
+    /// True while an `idle` step lets the window wait for events as a user would see it.
+    [[nodiscard]] bool idling() const { return m_idleUntil != 0; }
+    /// Counts a drawn frame and keeps its items for the next step.
+    void afterFrame();
+    /// Finished (or failed): the window should close. Exit code 1 on failure.
+    [[nodiscard]] bool done() const { return m_done; }
+    [[nodiscard]] int exitCode() const { return m_failed ? 1 : 0; }
+
+private:
+    bool step(SDL_Window* window, bool haveData);
+    void fail(const std::string& why);
+
+    std::vector<std::string> m_lines;
+    std::size_t m_next = 0;
+    std::ofstream m_out;
+    bool m_loaded = false;
+    bool m_done = false;
+    bool m_failed = false;
+    int m_waitFrames = 0;
+    int m_tries = 0;
+    std::uint64_t m_frames = 0;
+    std::uint64_t m_idleUntil = 0;  // SDL ticks
+    std::uint64_t m_idleFramesAtStart = 0;
+    std::uint64_t m_idleStartedAt = 0;
+    int m_measureLeft = 0;
+    std::uint64_t m_frameStart = 0;  // SDL performance counter
+    std::vector<double> m_frameMs;
+};
+
+}  // namespace ipcscope::gui
