@@ -383,6 +383,9 @@ void Context::loadTable() {
                                                                      4096, nullptr))});
         probes.push_back({"Event", UniqueHandle(CreateEventW(nullptr, TRUE, FALSE, nullptr))});
         probes.push_back({"Mutant", UniqueHandle(CreateMutexW(nullptr, FALSE, nullptr))});
+        probes.push_back({"Semaphore", UniqueHandle(CreateSemaphoreW(nullptr, 0, 1, nullptr))});
+        HANDLE port = nullptr;  // Wine 8.0 does not implement ALPC: the probe is then skipped
+        if (NT_SUCCESS(NtAlpcCreatePort(&port, nullptr, nullptr))) probes.push_back({"ALPC Port", UniqueHandle(port)});
         probes.push_back({"Process", UniqueHandle(OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, m_self))});
     }
 

@@ -65,8 +65,12 @@ NTSTATUS NTAPI NtQueryDirectoryObject(HANDLE DirectoryHandle, PVOID Buffer, ULON
                                       BOOLEAN RestartScan, PULONG Context, PULONG ReturnLength);
 NTSTATUS NTAPI NtOpenSection(PHANDLE SectionHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes);
 NTSTATUS NTAPI RtlGetLastNtStatus(void);
+<<<<<<< ours
 NTSTATUS NTAPI NtQuerySecurityObject(HANDLE Handle, SECURITY_INFORMATION SecurityInformation,
                                      PSECURITY_DESCRIPTOR SecurityDescriptor, ULONG Length, PULONG LengthNeeded);
+=======
+NTSTATUS NTAPI NtAlpcCreatePort(PHANDLE PortHandle, POBJECT_ATTRIBUTES ObjectAttributes, PVOID PortAttributes);
+>>>>>>> theirs
 NTSTATUS NTAPI NtQuerySection(HANDLE SectionHandle, int SectionInformationClass, PVOID SectionInformation,
                               SIZE_T SectionInformationLength, PSIZE_T ReturnLength);
 }
