@@ -12,18 +12,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 run_packages=(
   build-essential cmake ninja-build pkg-config git
   libsdl2-dev libimgui-dev libstb-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev
-  libx11-dev libxres-dev libgtest-dev googletest libcpp-httplib-dev
-)
-# What the tests add: headless X, the Windows lane (mingw-w64 + Wine), network peers and
-# tools for the multi-host tests, clang for the fuzzers, benchmark references, Prometheus
-# (a real server scraping `ipcscope serve`, and promtool); dpkg-dev
-# for the Debian source packages the Windows GUI is cross-built from.
-  libx11-dev libxres-dev libdbus-1-dev libgtest-dev googletest
+  libx11-dev libxres-dev libdbus-1-dev libgtest-dev googletest libcpp-httplib-dev
 )
 # What the tests add: headless X, the Windows lane (mingw-w64 + Wine), network peers and
 # tools for the multi-host tests, a private D-Bus daemon and busctl, clang for the fuzzers,
-# benchmark references; dpkg-dev for the Debian source packages the Windows GUI is
-# cross-built from and for the .deb; lintian, debootstrap and the shells for the package tests.
+# benchmark references, Prometheus (a real server scraping `ipcscope serve`, and promtool);
+# dpkg-dev for the Debian source packages the Windows GUI is cross-built from and for the
+# .deb; lintian, debootstrap and the shells for the package tests.
 test_packages=(
   xvfb xauth xclip x11-utils imagemagick
   mingw-w64 wine wine64 dpkg-dev
