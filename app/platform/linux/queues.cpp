@@ -21,6 +21,17 @@
 namespace ipcscope::lnx {
 namespace {
 
+// The ipc_perm part that /proc/sysvipc prints for every System V object, in one order.
+template <typename Entry>
+void addIpcPerm(Details& d, const Entry& e) {
+    d.add("owner", userName(e.uid));
+    d.add("uid", e.uid);
+    d.add("gid", e.gid);
+    d.add("cuid", e.cuid);
+    d.add("cgid", e.cgid);
+    d.add("perms", octalMode(e.perms));
+}
+
 constexpr long kMqueueMagic = 0x19800202;  // include/uapi/linux/magic.h MQUEUE_MAGIC
 constexpr std::size_t kMaxSemValues = 256;  // per set: semctl calls beyond this are not worth a snapshot
 
@@ -68,12 +79,7 @@ void collectSysvMsg(const ProcScan& scan, core::Snapshot& out) {
         Details d(obj.details, 16);
         d.add("key", formatSysvKey(e.key));
         d.add("msqid", e.msqid);
-        d.add("owner", userName(e.uid));
-        d.add("uid", e.uid);
-        d.add("gid", e.gid);
-        d.add("cuid", e.cuid);
-        d.add("cgid", e.cgid);
-        d.add("perms", octalMode(e.perms));
+        addIpcPerm(d, e);
         d.add("bytes", e.cbytes);
         d.add("messages", e.qnum);
         d.add("lspid", e.lspid);
@@ -121,12 +127,7 @@ void collectSync(const ProcScan& scan, core::Snapshot& out) {
         Details d(obj.details, 12);
         d.add("key", formatSysvKey(e.key));
         d.add("semid", e.semid);
-        d.add("owner", userName(e.uid));
-        d.add("uid", e.uid);
-        d.add("gid", e.gid);
-        d.add("cuid", e.cuid);
-        d.add("cgid", e.cgid);
-        d.add("perms", octalMode(e.perms));
+        addIpcPerm(d, e);
         d.add("nsems", e.nsems);
         d.add("last_op", epochOrNull(e.otime));
         d.add("changed", epochOrNull(e.ctime));
