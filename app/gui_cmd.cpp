@@ -2,7 +2,7 @@
 
 #include "cli/commands.h"
 #include "cli/self_doc.h"
-#include "probe/runner.h"
+#include "probe_runner/runner.h"
 #include "core/model.h"
 
 #if IPCSCOPE_HAVE_GUI

@@ -2,7 +2,7 @@
 
 #include "cli/commands.h"
 #include "cli/self_doc.h"
-#include "core/version.h"
+#include "base/version.h"
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
     CLI::App app{"ipcscope: see every live named pipe, mailslot, shared-memory object, clipboard format and "
                  "socket on this machine and the LAN.\nWith no command it opens the GUI monitor.",
                  "ipcscope"};
-    const std::string version(ipcscope::core::version());
+    const std::string version(ipcscope::base::version());
     app.set_version_flag("-V,--version", "ipcscope " + version);
     int verbosity = 0;
     app.add_flag("-v,--verbose", verbosity, "More log output on stderr (repeat for debug)");

@@ -71,4 +71,5 @@ message(STATUS "ipcscope version: ${IPCSCOPE_VERSION_FULL}")
 # One small library holds the string, so a new version rebuilds one file, not every target.
 configure_file("${PROJECT_SOURCE_DIR}/cmake/version.cpp.in" "${PROJECT_BINARY_DIR}/generated/version.cpp" @ONLY)
 add_library(ipcscope_version STATIC "${PROJECT_BINARY_DIR}/generated/version.cpp")
-target_include_directories(ipcscope_version PUBLIC "${PROJECT_SOURCE_DIR}/app")
+# The version header is base/version.h, in the base layer.
+target_link_libraries(ipcscope_version PUBLIC ipcscope_base)

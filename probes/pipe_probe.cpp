@@ -20,8 +20,8 @@
 namespace ipcscope::probe {
 namespace {
 
-using core::Error;
-using core::Status;
+using base::Error;
+using base::Status;
 
 #if defined(_WIN32)
 struct Handle {
@@ -77,7 +77,7 @@ Status transfer(const ProbeOptions& o, Reporter& reporter) {
         client.reset();  // the reader sees end of file
     });
     reporter.start();
-    Status result = core::okStatus();
+    Status result = base::okStatus();
     while (got < o.bytes && !reporter.expired()) {
         const DWORD want = static_cast<DWORD>(std::min<std::uint64_t>(o.messageSize, o.bytes - got));
         DWORD n = 0;
@@ -123,7 +123,7 @@ Status transfer(const ProbeOptions& o, Reporter& reporter) {
         writeEnd.reset();  // the reader sees end of file
     });
     reporter.start();
-    Status result = core::okStatus();
+    Status result = base::okStatus();
     while (got < o.bytes && !reporter.expired()) {
         const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(o.messageSize, o.bytes - got));
         const ssize_t n = read(readEnd.fd, buffer.data(), want);
@@ -141,7 +141,7 @@ Status transfer(const ProbeOptions& o, Reporter& reporter) {
 #endif
     sender.join();
     if (result && got < o.bytes && !reporter.expired())
-        return Error::make(core::Errc::Io, "the pipe closed after " + std::to_string(got) + " of " + std::to_string(o.bytes) + " bytes");
+        return Error::make(base::Errc::Io, "the pipe closed after " + std::to_string(got) + " of " + std::to_string(o.bytes) + " bytes");
     return result;
 }
 

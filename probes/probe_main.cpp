@@ -125,7 +125,7 @@ int probeMain(int argc, char** argv, const std::function<std::string(const Probe
     }
     writeLine(wire::formatProbeHello(transport(o), o.messageSize));
     Reporter reporter(o);
-    const core::Status st = transfer(o, reporter);
+    const base::Status st = transfer(o, reporter);
     if (!st) {
         writeLine(wire::formatProbeError(st.error().message()));
         return 1;

@@ -3,7 +3,7 @@
 // moves data from a sender thread to the receiving (main) thread through one transport; the
 // receiver reports what arrived. Every loop is bounded by the byte count and by the deadline.
 
-#include "core/result.h"
+#include "base/result.h"
 
 #include <chrono>
 #include <cstdint>
@@ -51,7 +51,7 @@ private:
 };
 
 /// Runs one transfer; returns an error to be reported on the error line.
-using TransferFn = std::function<core::Status(const ProbeOptions&, Reporter&)>;
+using TransferFn = std::function<base::Status(const ProbeOptions&, Reporter&)>;
 
 /// Parses the options, prints the handshake, runs the transfer and prints done or error.
 /// `transport` names the transport for the chosen options. Exit code: 0 done, 1 error, 2 usage.

@@ -22,8 +22,8 @@
 namespace ipcscope::probe {
 namespace {
 
-using core::Error;
-using core::Status;
+using base::Error;
+using base::Status;
 
 constexpr std::size_t kHeader = 128;                // write count at 0, read count at 64 (own cache lines)
 constexpr std::size_t kMinRing = std::size_t{8} << 20;
@@ -82,7 +82,7 @@ public:
         shm_unlink(m_name.c_str());
         m_name.clear();
 #endif
-        return core::okStatus();
+        return base::okStatus();
     }
 
     unsigned char* senderView() const { return m_a; }
@@ -165,7 +165,7 @@ Status transfer(const ProbeOptions& o, Reporter& reporter) {
     }
     stop = true;
     sender.join();
-    return core::okStatus();
+    return base::okStatus();
 }
 
 }  // namespace

@@ -25,8 +25,8 @@
 namespace ipcscope::probe {
 namespace {
 
-using core::Error;
-using core::Status;
+using base::Error;
+using base::Status;
 
 #if defined(_WIN32)
 using Sock = SOCKET;
@@ -61,10 +61,10 @@ Status connectPair(bool unixSocket, Socket& rx, Socket& tx) {
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return sockError("socketpair(AF_UNIX)");
         rx.s = sv[0];
         tx.s = sv[1];
-        return core::okStatus();
+        return base::okStatus();
     }
 #else
-    if (unixSocket) return Error::make(core::Errc::NotSupported, "AF_UNIX stream pairs are not part of this build on Windows");
+    if (unixSocket) return Error::make(base::Errc::NotSupported, "AF_UNIX stream pairs are not part of this build on Windows");
 #endif
     Socket listener;
     listener.s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
@@ -83,7 +83,7 @@ Status connectPair(bool unixSocket, Socket& rx, Socket& tx) {
     if (connect(tx.s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return sockError("connect to 127.0.0.1");
     rx.s = accept(listener.s, nullptr, nullptr);
     if (rx.s == kNoSock) return sockError("accept");
-    return core::okStatus();
+    return base::okStatus();
 }
 
 Status transfer(const ProbeOptions& o, Reporter& reporter) {
@@ -121,7 +121,7 @@ Status transfer(const ProbeOptions& o, Reporter& reporter) {
     });
     std::vector<char> buffer(o.messageSize);
     reporter.start();
-    Status result = core::okStatus();
+    Status result = base::okStatus();
     std::uint64_t got = 0;
     while (got < o.bytes && !reporter.expired()) {
         const int want = static_cast<int>(std::min<std::uint64_t>(o.messageSize, o.bytes - got));
@@ -142,7 +142,7 @@ Status transfer(const ProbeOptions& o, Reporter& reporter) {
     sender.join();
     (void)lastError;
     if (result && got < o.bytes && !reporter.expired())
-        return Error::make(core::Errc::Io, "the connection closed after " + std::to_string(got) + " of " + std::to_string(o.bytes) + " bytes");
+        return Error::make(base::Errc::Io, "the connection closed after " + std::to_string(got) + " of " + std::to_string(o.bytes) + " bytes");
     return result;
 }
 

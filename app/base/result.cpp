@@ -1,10 +1,10 @@
-#include "core/result.h"
+#include "base/result.h"
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 
-namespace ipcscope::core {
+namespace ipcscope::base {
 
 std::string_view errcName(Errc code) noexcept {
     switch (code) {
@@ -105,4 +105,4 @@ std::string Error::message() const {
     return out;
 }
 
-}  // namespace ipcscope::core
+}  // namespace ipcscope::base

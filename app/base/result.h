@@ -1,5 +1,5 @@
 #pragma once
-/// Typed errors and Result<T>: no exceptions cross module boundaries.
+/// Typed errors and Result<T>, the base of every layer: no exceptions cross module boundaries.
 
 #include <cstdint>
 #include <string>
@@ -7,7 +7,7 @@
 #include <utility>
 #include <variant>
 
-namespace ipcscope::core {
+namespace ipcscope::base {
 
 /// What went wrong, independent of the OS.
 enum class Errc : std::uint8_t {
@@ -83,4 +83,4 @@ struct Unit {};
 using Status = Result<Unit>;
 [[nodiscard]] inline Status okStatus() { return Unit{}; }
 
-}  // namespace ipcscope::core
+}  // namespace ipcscope::base

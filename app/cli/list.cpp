@@ -3,7 +3,8 @@
 #include "base/json.h"
 #include "cli/commands.h"
 #include "cli/self_doc.h"
-#include "core/collect.h"
+#include "platform/collect.h"
+#include "base/text.h"
 #include "core/columns.h"
 #include "core/platform.h"
 #include "core/render.h"
@@ -35,7 +36,7 @@ bool matches(const core::IpcObject& o, const ListOptions& opt) {
         std::none_of(opt.pids.begin(), opt.pids.end(), [&](long long p) { return std::find(o.pids.begin(), o.pids.end(), p) != o.pids.end(); }))
         return false;
     if (opt.filter.empty()) return true;
-    auto contains = [&](std::string_view hay) { return core::containsNoCase(hay, opt.filter); };
+    auto contains = [&](std::string_view hay) { return base::containsNoCase(hay, opt.filter); };
     if (contains(o.name) || contains(std::string(core::kindName(o.kind)))) return true;
     for (const auto& h : o.holders)
         if (contains(h.command)) return true;

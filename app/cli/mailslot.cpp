@@ -7,6 +7,7 @@
 #include "base/utf8.h"
 #include "cli/commands.h"
 #include "core/platform.h"
+#include "core/datagram_render.h"
 #include "net/mailslot_client.h"
 #include "net/monitor.h"
 

@@ -6,7 +6,7 @@
 #include "base/json.h"
 #include "cli/commands.h"
 #include "core/throughput.h"
-#include "probe/runner.h"
+#include "probe_runner/runner.h"
 
 #include <nlohmann/json.hpp>
 

@@ -31,7 +31,4 @@ struct Column {
 /// (structured values as compact text; holders are left to their own table).
 [[nodiscard]] std::vector<std::pair<std::string, std::string>> detailFields(const IpcObject& obj);
 
-/// Case-insensitive substring test (ASCII); an empty needle matches everything.
-[[nodiscard]] bool containsNoCase(std::string_view hay, std::string_view needle);
-
 }  // namespace ipcscope::core

@@ -51,19 +51,6 @@ nlohmann::ordered_json browserJson(const wire::BrowserMessage& b, unsigned cp) {
 
 }  // namespace
 
-ReceivedDatagram makeReceived(std::chrono::system_clock::time_point time, std::string peerIp, std::uint16_t peerPort,
-                              std::vector<std::uint8_t> bytes) {
-    ReceivedDatagram d;
-    d.time = time;
-    d.peerIp = std::move(peerIp);
-    d.peerPort = peerPort;
-    d.bytes = std::move(bytes);
-    d.inspection = wire::inspectDatagram(d.bytes);
-    if (d.inspection.mailslot)
-        d.oversized = d.inspection.mailslot->data.size() > wire::wireDataLimit(d.inspection.mailslot->shortName());
-    return d;
-}
-
 std::optional<std::string> printableText(std::span<const std::uint8_t> data) {
     if (!data.empty() && data.back() == 0) data = data.first(data.size() - 1);
     std::string s;

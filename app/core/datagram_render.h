@@ -5,6 +5,7 @@
 
 #include "base/code_page.h"
 #include "wire/inspect.h"
+#include "core/datagram.h"
 
 #include <nlohmann/json.hpp>
 
@@ -16,22 +17,6 @@
 #include <vector>
 
 namespace ipcscope::core {
-
-/// A datagram as it arrived, taken apart.
-struct ReceivedDatagram {
-    std::chrono::system_clock::time_point time{};
-    std::string peerIp;        ///< UDP source address
-    std::uint16_t peerPort = 0;
-    std::vector<std::uint8_t> bytes;
-    wire::Inspection inspection;
-    bool oversized = false;    ///< the message is larger than the wire allows for its slot
-
-    [[nodiscard]] bool malformed() const noexcept { return inspection.error.has_value(); }
-};
-
-/// Decodes `bytes` and fills a ReceivedDatagram.
-[[nodiscard]] ReceivedDatagram makeReceived(std::chrono::system_clock::time_point time, std::string peerIp,
-                                            std::uint16_t peerPort, std::vector<std::uint8_t> bytes);
 
 /// The text of the message when every byte is printable ASCII (tab, CR, LF allowed and one
 /// trailing zero ignored), otherwise nothing.

@@ -1,6 +1,6 @@
 #include "core/model.h"
 
-#include "core/columns.h"
+#include "base/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -129,7 +129,7 @@ void IpcObject::addHolder(Holder h) {
 bool Snapshot::wantsDeepLook(std::string_view name) const {
     if (!deep) return false;
     if (deepMatch.empty()) return true;
-    return containsNoCase(name, deepMatch);
+    return base::containsNoCase(name, deepMatch);
 }
 
 void Snapshot::sort() {

@@ -8,15 +8,15 @@
 #include "gui/gui.h"
 #include "gui/input.h"
 #include "gui/mailslots_view.h"
-#include "gui/probes_view.h"
+#include "gui/throughput_view.h"
 #include "gui/test_hook.h"
 #include "gui/views.h"
 
-#include "core/collect.h"
+#include "platform/collect.h"
 #include "core/platform.h"
 #include "core/render.h"
-#include "core/sampler.h"
-#include "core/version.h"
+#include "platform/sampler.h"
+#include "base/version.h"
 
 #include <SDL.h>
 #include <imgui.h>
@@ -139,7 +139,7 @@ public:
         }
         SDL_RendererInfo info{};
         SDL_GetRendererInfo(m_renderer, &info);
-        spdlog::info("ipcscope {} on {} ({}), renderer {}", core::version(), platform::hostName(),
+        spdlog::info("ipcscope {} on {} ({}), renderer {}", base::version(), platform::hostName(),
                      core::platformName(platform::current()), info.name ? info.name : "?");
         IMGUI_CHECKVERSION();
         ImGui::CreateContext();
@@ -324,7 +324,7 @@ private:
     core::Sampler m_sampler;
     ObjectsView m_objects;
     MailslotsView m_mailslots;
-    ProbesView m_probes;
+    ThroughputView m_probes;
     LogView m_log;
     std::shared_ptr<const core::Snapshot> m_snap;
     std::string m_select;  // tab to select in the next frame

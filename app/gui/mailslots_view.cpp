@@ -3,6 +3,7 @@
 #include "gui/views.h"
 
 #include "base/json.h"
+#include "base/text.h"
 #include "core/columns.h"
 #include "core/platform.h"
 #include "net/mailslot_client.h"
@@ -20,7 +21,7 @@ namespace {
 
 constexpr std::size_t kMaxRows = 2000;
 
-using core::containsNoCase;
+using base::containsNoCase;
 
 }  // namespace
 

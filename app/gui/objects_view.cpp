@@ -5,6 +5,7 @@
 #include "base/json.h"
 #include "base/utf8.h"
 
+#include "base/text.h"
 #include "core/render.h"
 
 #include <SDL.h>
@@ -19,7 +20,7 @@ namespace {
 constexpr auto kNewHighlight = std::chrono::seconds(5);
 constexpr auto kGoneFade = std::chrono::seconds(4);
 
-using core::containsNoCase;
+using base::containsNoCase;
 
 }  // namespace
 

@@ -1,6 +1,6 @@
-#include "gui/probes_view.h"
+#include "gui/throughput_view.h"
 
-#include "probe/runner.h"
+#include "probe_runner/runner.h"
 
 #include <imgui.h>
 #include <spdlog/spdlog.h>
@@ -14,17 +14,17 @@ constexpr std::size_t kMaxPoints = 4000;
 constexpr int kIntervalMs = 50;
 }
 
-ProbesView::~ProbesView() {
+ThroughputView::~ThroughputView() {
     m_cancel = true;
     if (m_worker.joinable()) m_worker.join();
 }
 
-std::size_t ProbesView::points() const {
+std::size_t ThroughputView::points() const {
     std::lock_guard lock(m_mutex);
     return m_mibps.size();
 }
 
-bool ProbesView::start(const std::string& transport) {
+bool ThroughputView::start(const std::string& transport) {
     const auto& ts = probe::transports();
     const auto it = std::find_if(ts.begin(), ts.end(), [&](const probe::TransportInfo& t) { return transport == t.name; });
     if (it == ts.end()) return false;
@@ -81,9 +81,9 @@ bool ProbesView::start(const std::string& transport) {
     return true;
 }
 
-void ProbesView::stop() { m_cancel = true; }
+void ThroughputView::stop() { m_cancel = true; }
 
-void ProbesView::draw() {
+void ThroughputView::draw() {
     const auto& ts = probe::transports();
     const bool busy = m_running.load();
     ImGui::BeginDisabled(busy);

@@ -12,12 +12,12 @@
 
 namespace ipcscope::gui {
 
-class ProbesView {
+class ThroughputView {
 public:
-    ProbesView() = default;
-    ~ProbesView();
-    ProbesView(const ProbesView&) = delete;
-    ProbesView& operator=(const ProbesView&) = delete;
+    ThroughputView() = default;
+    ~ThroughputView();
+    ThroughputView(const ThroughputView&) = delete;
+    ThroughputView& operator=(const ThroughputView&) = delete;
 
     void draw();
     /// Starts a probe run for `transport` (ignored while one runs). Returns false when unknown.

@@ -5,7 +5,7 @@
 // where the kernel says so (Linux SO_RXQ_OVFL), so every datagram that arrived is accounted
 // for: received + kernel_dropped.
 
-#include "core/datagram_render.h"
+#include "core/datagram.h"
 #include "net/udp.h"
 
 #include <atomic>

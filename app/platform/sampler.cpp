@@ -1,4 +1,4 @@
-#include "core/sampler.h"
+#include "platform/sampler.h"
 
 #include <spdlog/spdlog.h>
 

@@ -1,7 +1,7 @@
 #pragma once
 /// The sampler thread: takes snapshots off the UI thread and publishes the latest one.
 
-#include "core/collect.h"
+#include "platform/collect.h"
 
 #include <atomic>
 #include <chrono>

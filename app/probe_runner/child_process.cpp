@@ -1,4 +1,4 @@
-#include "probe/child_process.h"
+#include "probe_runner/child_process.h"
 
 #include <algorithm>
 #include <thread>

@@ -1,6 +1,6 @@
-#include "probe/runner.h"
+#include "probe_runner/runner.h"
 
-#include "probe/child_process.h"
+#include "probe_runner/child_process.h"
 #include "wire/probe_line.h"
 
 #include <algorithm>

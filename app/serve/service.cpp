@@ -3,8 +3,8 @@
 #include "base/json.h"
 #include "core/platform.h"
 #include "core/render.h"
-#include "core/sampler.h"
-#include "core/version.h"
+#include "platform/sampler.h"
+#include "base/version.h"
 #include "exporter/metrics.h"
 #include "net/monitor.h"
 
@@ -96,7 +96,7 @@ struct Service::Impl {
         in.snapshot = snap.get();
         in.maxSeries = options.maxSeries;
         in.platform = platform::current();
-        in.version = std::string(core::version());
+        in.version = std::string(base::version());
         std::lock_guard lock(mutex);
         in.stats = &stats;
         in.mailslots = monitor ? &mailslots : nullptr;

@@ -2,7 +2,7 @@
 /// Typed decode failures of the wire code: one code per kind of malformation, with the byte
 /// offset where it was found.
 
-#include "core/result.h"
+#include "base/result.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -43,8 +43,8 @@ struct DecodeError {
 
     /// "malformed NetBIOS datagram: truncated at byte 12 (...)".
     [[nodiscard]] std::string message() const;
-    /// As a portable core error (Errc::Malformed).
-    [[nodiscard]] core::Error toError() const;
+    /// As a portable error (Errc::Malformed).
+    [[nodiscard]] base::Error toError() const;
 };
 
 /// A decoded value or the DecodeError that stopped the decoder.

@@ -35,33 +35,33 @@ std::size_t messageLimit(std::string_view slotName) noexcept {
     return std::min(kBroadcastDataLimit, wireDataLimit(slotName));
 }
 
-core::Status checkMessageSize(std::string_view slotName, std::size_t size) {
+base::Status checkMessageSize(std::string_view slotName, std::size_t size) {
     const std::size_t limit = messageLimit(slotName);
-    if (size <= limit) return core::okStatus();
+    if (size <= limit) return base::okStatus();
     std::string why = limit == kBroadcastDataLimit
                           ? "a mailslot broadcast carries at most " + std::to_string(limit) + " bytes"
                           : "a message to \\MAILSLOT\\" + std::string(slotName) + " carries at most " +
                                 std::to_string(limit) + " bytes (name and data share " +
                                 std::to_string(kNameAndDataLimit) + ")";
-    return core::Error::make(core::Errc::TooLarge,
+    return base::Error::make(base::Errc::TooLarge,
                              "the message has " + std::to_string(size) + " bytes but " + why + "; nothing was sent");
 }
 
-core::Status checkSlotName(std::string_view slotName) {
-    if (slotName.empty()) return core::Error::make(core::Errc::InvalidArgument, "the mailslot name is empty");
+base::Status checkSlotName(std::string_view slotName) {
+    if (slotName.empty()) return base::Error::make(base::Errc::InvalidArgument, "the mailslot name is empty");
     for (char ch : slotName) {
         const auto c = static_cast<unsigned char>(ch);
         if (c < 0x21 || c > 0x7e)
-            return core::Error::make(core::Errc::InvalidArgument,
+            return base::Error::make(base::Errc::InvalidArgument,
                                      "the mailslot name '" + std::string(slotName) +
                                          "' may hold only printable ASCII characters without spaces");
     }
     if (wireDataLimit(slotName) == 0)
-        return core::Error::make(core::Errc::InvalidArgument,
+        return base::Error::make(base::Errc::InvalidArgument,
                                  "the mailslot name has " + std::to_string(slotName.size()) +
                                      " characters, which leaves no room for data in " +
                                      std::to_string(kNameAndDataLimit) + " bytes");
-    return core::okStatus();
+    return base::okStatus();
 }
 
 std::string_view MailslotWrite::shortName() const noexcept {
@@ -193,7 +193,7 @@ Decoded<MailslotWrite> decodeMailslotWrite(std::span<const std::uint8_t> smb) {
     return m;
 }
 
-core::Result<std::vector<std::uint8_t>> encodeMailslotDatagram(const MailslotDatagramSpec& spec) {
+base::Result<std::vector<std::uint8_t>> encodeMailslotDatagram(const MailslotDatagramSpec& spec) {
     if (auto s = checkSlotName(spec.slot); !s) return s.error();
     if (auto s = checkMessageSize(spec.slot, spec.data.size()); !s) return s.error();
     MailslotWrite m;
@@ -215,10 +215,10 @@ core::Result<std::vector<std::uint8_t>> encodeMailslotDatagram(const MailslotDat
 
 std::string MailslotTarget::transactionName() const { return std::string(kMailslotPrefix) + slot; }
 
-core::Result<MailslotTarget> parseTarget(std::string_view text) {
+base::Result<MailslotTarget> parseTarget(std::string_view text) {
     const std::string shown(text);
     auto bad = [&](const std::string& why) {
-        return core::Error::make(core::Errc::InvalidArgument,
+        return base::Error::make(base::Errc::InvalidArgument,
                                  "'" + shown + "' is not a mailslot name: " + why +
                                      " (use \\\\*\\mailslot\\NAME, \\\\DOMAIN\\mailslot\\NAME, \\\\HOST\\mailslot\\NAME or \\\\.\\mailslot\\NAME)");
     };

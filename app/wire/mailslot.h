@@ -6,7 +6,7 @@
 #include "wire/decode_error.h"
 #include "wire/netbios.h"
 
-#include "core/result.h"
+#include "base/result.h"
 
 #include <cstdint>
 #include <optional>
@@ -34,10 +34,10 @@ inline constexpr std::uint16_t kClassUnreliable = 2;  ///< also used for broadca
 /// The limit that applies: the smaller of 400 and wireDataLimit(slotName).
 [[nodiscard]] std::size_t messageLimit(std::string_view slotName) noexcept;
 /// TooLarge with one sentence naming the size and the limit when `size` exceeds messageLimit.
-[[nodiscard]] core::Status checkMessageSize(std::string_view slotName, std::size_t size);
+[[nodiscard]] base::Status checkMessageSize(std::string_view slotName, std::size_t size);
 /// InvalidArgument when NAME is empty, too long for any data, or has bytes outside
 /// printable ASCII.
-[[nodiscard]] core::Status checkSlotName(std::string_view slotName);
+[[nodiscard]] base::Status checkSlotName(std::string_view slotName);
 
 /// The SMB_COM_TRANSACTION request that writes a mailslot message.
 struct MailslotWrite {
@@ -76,7 +76,7 @@ struct MailslotDatagramSpec {
 
 /// Checks the slot name and the size limit, then encodes the NetBIOS datagram carrying
 /// the write mailslot transaction. Nothing is encoded when a check fails.
-[[nodiscard]] core::Result<std::vector<std::uint8_t>> encodeMailslotDatagram(const MailslotDatagramSpec& spec);
+[[nodiscard]] base::Result<std::vector<std::uint8_t>> encodeMailslotDatagram(const MailslotDatagramSpec& spec);
 
 /// Where a user-typed mailslot name points.
 enum class TargetKind : std::uint8_t {
@@ -95,6 +95,6 @@ struct MailslotTarget {
 
 /// Parses \\*\mailslot\NAME, \\DOMAIN\mailslot\NAME, \\HOST\mailslot\NAME and
 /// \\.\mailslot\NAME ("mailslot" in any case). InvalidArgument names what is wrong.
-[[nodiscard]] core::Result<MailslotTarget> parseTarget(std::string_view text);
+[[nodiscard]] base::Result<MailslotTarget> parseTarget(std::string_view text);
 
 }  // namespace ipcscope::wire

@@ -43,13 +43,13 @@ std::string DecodeError::message() const {
     return s;
 }
 
-core::Error DecodeError::toError() const {
-    return core::Error::make(core::Errc::Malformed, "malformed datagram: " + message());
+base::Error DecodeError::toError() const {
+    return base::Error::make(base::Errc::Malformed, "malformed datagram: " + message());
 }
 
-core::Result<NetbiosName> makeName(std::string_view name, std::uint8_t suffix, std::string_view scope) {
+base::Result<NetbiosName> makeName(std::string_view name, std::uint8_t suffix, std::string_view scope) {
     if (name.empty() || name.size() > kNetbiosNameChars)
-        return core::Error::make(core::Errc::InvalidArgument,
+        return base::Error::make(base::Errc::InvalidArgument,
                                  "a NetBIOS name has 1 to 15 characters, '" + std::string(name) + "' has " +
                                      std::to_string(name.size()));
     NetbiosName n;
@@ -57,7 +57,7 @@ core::Result<NetbiosName> makeName(std::string_view name, std::uint8_t suffix, s
     for (char ch : name) {
         const auto c = static_cast<unsigned char>(ch);
         if (!encodableNameChar(c))
-            return core::Error::make(core::Errc::InvalidArgument,
+            return base::Error::make(base::Errc::InvalidArgument,
                                      "the NetBIOS name '" + std::string(name) + "' contains a character that names cannot carry");
         n.name.push_back(static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c));
     }
@@ -65,9 +65,9 @@ core::Result<NetbiosName> makeName(std::string_view name, std::uint8_t suffix, s
         std::size_t label = 0;
         for (char c : scope) {
             label = c == '.' ? 0 : label + 1;
-            if (label > 63) return core::Error::make(core::Errc::InvalidArgument, "a NetBIOS scope label has at most 63 characters");
+            if (label > 63) return base::Error::make(base::Errc::InvalidArgument, "a NetBIOS scope label has at most 63 characters");
         }
-        if (scope.size() + 34 > 255) return core::Error::make(core::Errc::InvalidArgument, "the NetBIOS scope is too long");
+        if (scope.size() + 34 > 255) return base::Error::make(base::Errc::InvalidArgument, "the NetBIOS scope is too long");
         n.scope = std::string(scope);
     }
     return n;
@@ -166,15 +166,15 @@ std::string_view nodeTypeName(NodeType t) noexcept {
     return "?";
 }
 
-core::Result<std::vector<std::uint8_t>> encodeDatagram(const Datagram& d) {
+base::Result<std::vector<std::uint8_t>> encodeDatagram(const Datagram& d) {
     if (d.type != DatagramType::DirectUnique && d.type != DatagramType::DirectGroup && d.type != DatagramType::Broadcast)
-        return core::Error::make(core::Errc::InvalidArgument, "only direct unique, direct group and broadcast datagrams carry data");
+        return base::Error::make(base::Errc::InvalidArgument, "only direct unique, direct group and broadcast datagrams carry data");
     std::vector<std::uint8_t> names;
     encodeName(d.source, names);
     encodeName(d.destination, names);
     const std::size_t length = names.size() + d.userData.size();
     if (length > 0xffff)
-        return core::Error::make(core::Errc::TooLarge, "a datagram carries at most 65535 bytes of names and data");
+        return base::Error::make(base::Errc::TooLarge, "a datagram carries at most 65535 bytes of names and data");
     // RFC 1002 section 4.4.2: MSG_TYPE, FLAGS, DGM_ID, SOURCE_IP, SOURCE_PORT, DGM_LENGTH,
     // PACKET_OFFSET, all big-endian.
     ByteWriter w;

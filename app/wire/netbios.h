@@ -5,7 +5,7 @@
 
 #include "wire/decode_error.h"
 
-#include "core/result.h"
+#include "base/result.h"
 
 #include <array>
 #include <cstdint>
@@ -35,7 +35,7 @@ struct NetbiosName {
 
 /// Builds a name; false when `name` is empty, longer than 15 characters or has a byte the
 /// encoding cannot carry. Lower case is folded to upper case, as NetBIOS names are.
-[[nodiscard]] core::Result<NetbiosName> makeName(std::string_view name, std::uint8_t suffix, std::string_view scope = {});
+[[nodiscard]] base::Result<NetbiosName> makeName(std::string_view name, std::uint8_t suffix, std::string_view scope = {});
 
 /// "HOST<20>".
 [[nodiscard]] std::string displayName(const NetbiosName& n);
@@ -87,7 +87,7 @@ struct Datagram {
 
 /// Encodes a DIRECT_UNIQUE, DIRECT_GROUP or BROADCAST datagram; InvalidArgument for other
 /// types or a payload the 16-bit length cannot carry.
-[[nodiscard]] core::Result<std::vector<std::uint8_t>> encodeDatagram(const Datagram& d);
+[[nodiscard]] base::Result<std::vector<std::uint8_t>> encodeDatagram(const Datagram& d);
 
 /// Decodes any datagram service packet. DGM_LENGTH larger than the bytes present is a
 /// LengthMismatch; bytes after DGM_LENGTH are ignored.

@@ -105,7 +105,7 @@ std::string ProbeLineError::message() const {
     return m;
 }
 
-core::Error ProbeLineError::toError() const { return core::Error::make(core::Errc::Malformed, message()); }
+base::Error ProbeLineError::toError() const { return base::Error::make(base::Errc::Malformed, message()); }
 
 ProbeLineResult parseProbeLine(std::string_view line) {
     if (!line.empty() && line.back() == '\n') line.remove_suffix(1);

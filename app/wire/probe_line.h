@@ -18,7 +18,7 @@
 /// The parser is pure: it takes one line of text and returns a typed value or a typed error;
 /// it never reads outside the view it is given.
 
-#include "core/result.h"
+#include "base/result.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -92,8 +92,8 @@ struct ProbeLineError {
 
     /// "malformed probe line: bad-number (field 2 ('12x') is not a number)".
     [[nodiscard]] std::string message() const;
-    /// As a portable core error (Errc::Malformed).
-    [[nodiscard]] core::Error toError() const;
+    /// As a portable error (Errc::Malformed).
+    [[nodiscard]] base::Error toError() const;
 };
 
 /// A parsed line or the reason it was rejected.

@@ -4,7 +4,7 @@
 // ctest test: run it by hand, see docs/benchmarks.md.
 
 #include "core/throughput.h"
-#include "probe/runner.h"
+#include "probe_runner/runner.h"
 
 #include <nlohmann/json.hpp>
 

@@ -3,8 +3,8 @@
 // directory buffers and UTF-16 names come from the kernel of a machine whose processes
 // choose the names; no length or offset in them may lead a read out of the buffer.
 
-#include "windows/nt_dir_parse.h"
-#include "windows/nt_parse.h"
+#include "platform/windows/nt_dir_parse.h"
+#include "platform/windows/nt_parse.h"
 
 #include "base/json.h"
 

@@ -2,7 +2,7 @@
 // images come from any file a process loaded; header fields must not lead reads out of the
 // buffer, and what parses must render as JSON.
 
-#include "windows/pe_sections.h"
+#include "platform/windows/pe_sections.h"
 
 #include "base/json.h"
 

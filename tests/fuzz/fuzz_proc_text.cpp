@@ -2,7 +2,7 @@
 // mapping names in these files are chosen by any process on the machine; every parser must
 // stay in its view, and every name it yields must render as JSON.
 
-#include "linux/proc_text.h"
+#include "platform/linux/proc_text.h"
 
 #include "base/json.h"
 

@@ -2,7 +2,7 @@
 // answer TARGETS with any property, and name its targets with any bytes: the list must decode
 // within the buffer and each name must render as a clipboard row in JSON and in the table.
 
-#include "linux/x11_targets.h"
+#include "platform/linux/x11_targets.h"
 
 #include "core/render.h"
 

@@ -1,7 +1,7 @@
 // The unix_diag reply parser on hand-built netlink buffers, including lying length fields.
 
-#include "linux/diag_inet.h"
-#include "linux/diag_unix.h"
+#include "platform/linux/diag_inet.h"
+#include "platform/linux/diag_unix.h"
 
 #include <cstring>
 #include <gtest/gtest.h>

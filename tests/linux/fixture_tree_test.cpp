@@ -2,7 +2,7 @@
 // configurable, both in-process and through IPCSCOPE_PROC_ROOT for the command line.
 
 #include "core/platform.h"
-#include "linux/proc_scan.h"
+#include "platform/linux/proc_scan.h"
 #include "run_cmd.h"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "linux/proc_text.h"
+#include "platform/linux/proc_text.h"
 
 #include <gtest/gtest.h>
 

@@ -3,8 +3,8 @@
 // Portable: runs on Linux and, cross-built, under Wine.
 
 #include "core/throughput.h"
-#include "probe/child_process.h"
-#include "probe/runner.h"
+#include "probe_runner/child_process.h"
+#include "probe_runner/runner.h"
 #include "wire/probe_line.h"
 
 #include <gtest/gtest.h>

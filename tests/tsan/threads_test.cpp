@@ -1,9 +1,9 @@
 // The threaded code, run so that its threads meet: ThreadSanitizer (the linux-tsan preset)
 // fails the test on any data race or lock-order inversion it sees.
 
-#include "core/sampler.h"
+#include "platform/sampler.h"
 #include "net/monitor.h"
-#include "probe/runner.h"
+#include "probe_runner/runner.h"
 #include "run_cmd.h"
 #include "wire/mailslot.h"
 #include "wire/netbios.h"

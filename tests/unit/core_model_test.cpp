@@ -1,4 +1,4 @@
-#include "core/collect.h"
+#include "platform/collect.h"
 #include "core/model.h"
 
 #include <gtest/gtest.h>

@@ -74,7 +74,7 @@ TEST(ProbeLine, MalformedLinesGetTypedErrors) {
     EXPECT_EQ(errc("done 1"), ProbeLineErrc::MissingField);
     auto r = parseProbeLine("sample 1 2x 3");
     EXPECT_NE(r.error().message().find("field 2 ('2x')"), std::string::npos) << r.error().message();
-    EXPECT_EQ(r.error().toError().code, ipcscope::core::Errc::Malformed);
+    EXPECT_EQ(r.error().toError().code, ipcscope::base::Errc::Malformed);
 }
 
 TEST(ProbeLine, RandomGarbageNeverCrashes) {

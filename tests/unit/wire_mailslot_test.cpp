@@ -11,7 +11,7 @@
 #include <gtest/gtest.h>
 
 using namespace ipcscope::wire;
-using ipcscope::core::Errc;
+using ipcscope::base::Errc;
 
 namespace {
 

@@ -49,7 +49,7 @@ TEST(NetbiosName, MakeNameFoldsCaseAndRefusesBadNames) {
     EXPECT_FALSE(makeName("", 0));
     EXPECT_FALSE(makeName("SIXTEENCHARSLONG", 0));
     EXPECT_FALSE(makeName("A.B", 0));
-    EXPECT_EQ(makeName("ABCDEFGHIJKLMNOPQ", 0).error().code, ipcscope::core::Errc::InvalidArgument);
+    EXPECT_EQ(makeName("ABCDEFGHIJKLMNOPQ", 0).error().code, ipcscope::base::Errc::InvalidArgument);
 }
 
 TEST(NetbiosName, DecodeRejectsEachMalformation) {

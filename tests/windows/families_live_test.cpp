@@ -3,7 +3,7 @@
 // must report each with the right kind, name, size and PID.
 
 #include "families_process.h"
-#include "windows/families.h"
+#include "platform/windows/families.h"
 
 #include <windows.h>
 

@@ -2,9 +2,9 @@
 // values built here: object directory records, PE section tables, socket address text,
 // clipboard format names, RPC string bindings.
 
-#include "windows/nt_dir_parse.h"
-#include "windows/pe_sections.h"
-#include "windows/row_format.h"
+#include "platform/windows/nt_dir_parse.h"
+#include "platform/windows/pe_sections.h"
+#include "platform/windows/row_format.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The pure decoders of NT buffers, on buffers built here byte by byte.
 
-#include "windows/nt_parse.h"
+#include "platform/windows/nt_parse.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // this covers the directory half that Wine 8.0 cannot produce live.
 
 #include "core/render.h"
-#include "windows/pipe_rows.h"
+#include "platform/windows/pipe_rows.h"
 
 #include <gtest/gtest.h>
 

@@ -4,8 +4,8 @@
 
 #include "core/platform.h"
 #include "win_process.h"
-#include "windows/collectors.h"
-#include "windows/handle_table.h"
+#include "platform/windows/collectors.h"
+#include "platform/windows/handle_table.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
 // The worker that runs blocking handle queries: timeouts replace the thread, later queries
 // still work, and the real queries answer on handles this test creates.
 
-#include "windows/handle_table.h"
+#include "platform/windows/handle_table.h"
 
 #include <gtest/gtest.h>
 

@@ -2,8 +2,8 @@
 
 #include "base/code_page.h"
 #include "core/platform.h"
-#include "linux/collectors.h"
-#include "linux/diag_unix.h"
+#include "platform/linux/collectors.h"
+#include "platform/linux/diag_unix.h"
 
 #include <algorithm>
 #include <chrono>

@@ -3,8 +3,8 @@
 // ask the owner to convert TARGETS, then each target, into a property of our own window.
 // We read only the property's length, never its content, and leave INCR transfers unstarted.
 
-#include "linux/collectors.h"
-#include "linux/x11_targets.h"
+#include "platform/linux/collectors.h"
+#include "platform/linux/x11_targets.h"
 
 #if IPCSCOPE_HAVE_X11
 

@@ -2,8 +2,8 @@
 // The Linux collectors, one per family; backend.cpp dispatches to them.
 
 #include "core/model.h"
-#include "linux/diag_unix.h"
-#include "linux/proc_scan.h"
+#include "platform/linux/diag_unix.h"
+#include "platform/linux/proc_scan.h"
 
 #include <optional>
 #include <string>

@@ -6,7 +6,7 @@
 // that does not answer within kBusDeadline is reported as an error while its worker finishes
 // on its own (the calls time out), and that bus is skipped until it has.
 
-#include "linux/collectors.h"
+#include "platform/linux/collectors.h"
 
 #include <algorithm>
 #include <atomic>

@@ -1,8 +1,8 @@
 // inet_diag: include/uapi/linux/inet_diag.h and net/ipv4/inet_diag.c in the kernel source;
 // sock_diag(7) describes the request and the reply.
 
-#include "linux/diag_inet.h"
-#include "linux/diag_netlink.h"
+#include "platform/linux/diag_inet.h"
+#include "platform/linux/diag_netlink.h"
 
 #include <cerrno>
 #include <cstring>

@@ -4,7 +4,7 @@
 // the whole established table again.
 
 #include "core/result.h"
-#include "linux/proc_text.h"
+#include "platform/linux/proc_text.h"
 
 #include <cstdint>
 #include <span>

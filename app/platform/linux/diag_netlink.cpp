@@ -1,4 +1,4 @@
-#include "linux/diag_netlink.h"
+#include "platform/linux/diag_netlink.h"
 
 #include <cerrno>
 #include <linux/netlink.h>

@@ -1,8 +1,8 @@
 // unix_diag: include/uapi/linux/unix_diag.h and net/unix/diag.c in the kernel source; the
 // netlink framing is described in netlink(7) and sock_diag(7).
 
-#include "linux/diag_unix.h"
-#include "linux/diag_netlink.h"
+#include "platform/linux/diag_unix.h"
+#include "platform/linux/diag_netlink.h"
 
 #include <cerrno>
 #include <cstring>

@@ -2,7 +2,7 @@
 // mappings of regular files. Who maps what comes from /proc/PID/maps (shared lines only);
 // who holds an fd comes from the shared fd walk.
 
-#include "linux/collectors.h"
+#include "platform/linux/collectors.h"
 
 #include "core/render.h"
 

@@ -1,8 +1,8 @@
 // FIFOs, anonymous pipes and Unix domain sockets, from the shared /proc/*/fd walk, unix_diag
 // and /proc/net/unix.
 
-#include "linux/collectors.h"
-#include "linux/diag_unix.h"
+#include "platform/linux/collectors.h"
+#include "platform/linux/diag_unix.h"
 
 #include <algorithm>
 #include <cerrno>

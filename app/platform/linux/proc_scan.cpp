@@ -1,4 +1,4 @@
-#include "linux/proc_scan.h"
+#include "platform/linux/proc_scan.h"
 
 #include <algorithm>
 #include <cerrno>

@@ -3,7 +3,7 @@
 // memfd, by inode or path. Collectors of every family share it.
 
 #include "core/model.h"
-#include "linux/proc_text.h"
+#include "platform/linux/proc_text.h"
 
 #include <cstdint>
 #include <optional>

@@ -1,7 +1,7 @@
 // Message queues and semaphores: System V message queues and semaphore sets from
 // /proc/sysvipc, POSIX message queues from the mqueue file system and the shared fd walk.
 
-#include "linux/collectors.h"
+#include "platform/linux/collectors.h"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,6 +1,6 @@
 // Field formats several Linux collectors share: modes, user names, times.
 
-#include "linux/collectors.h"
+#include "platform/linux/collectors.h"
 
 #include <cstdio>
 #include <pwd.h>

@@ -2,8 +2,8 @@
 // the live kernel or /proc/net text (fixture trees, kernels without the diag modules), with
 // owning processes from the shared fd walk.
 
-#include "linux/collectors.h"
-#include "linux/diag_inet.h"
+#include "platform/linux/collectors.h"
+#include "platform/linux/diag_inet.h"
 
 #include <cerrno>
 #include <netinet/in.h>

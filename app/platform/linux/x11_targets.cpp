@@ -1,4 +1,4 @@
-#include "linux/x11_targets.h"
+#include "platform/linux/x11_targets.h"
 
 #include <cstring>
 

@@ -2,8 +2,8 @@
 
 #include "base/code_page.h"
 #include "core/platform.h"
-#include "windows/collectors.h"
-#include "windows/families.h"
+#include "platform/windows/collectors.h"
+#include "platform/windows/families.h"
 
 #include <windows.h>
 

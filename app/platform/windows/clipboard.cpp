@@ -4,8 +4,8 @@
 // NOTE: GetClipboardData on a delay-rendered format makes the owner render it (WM_RENDERFORMAT);
 // that is the only way to learn a size, and the owner is asked exactly once per snapshot.
 
-#include "windows/families.h"
-#include "windows/row_format.h"
+#include "platform/windows/families.h"
+#include "platform/windows/row_format.h"
 
 #include <windows.h>
 

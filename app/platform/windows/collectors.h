@@ -2,7 +2,7 @@
 // The Windows collectors, one per family; backend.cpp dispatches to them.
 
 #include "core/model.h"
-#include "windows/handle_table.h"
+#include "platform/windows/handle_table.h"
 
 namespace ipcscope::win {
 

@@ -4,7 +4,7 @@
 // Exchange", "Initiating a Conversation" in the Win32 docs). DdeConnectList would do the same
 // through DDEML but is a stub under Wine.
 
-#include "windows/families.h"
+#include "platform/windows/families.h"
 
 #include <windows.h>
 #include <dde.h>

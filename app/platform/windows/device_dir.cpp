@@ -1,9 +1,9 @@
 // Directory listing of a device root (see device_dir.h).
 
-#include "windows/device_dir.h"
+#include "platform/windows/device_dir.h"
 
-#include "windows/handle_table.h"
-#include "windows/nt.h"
+#include "platform/windows/handle_table.h"
+#include "platform/windows/nt.h"
 
 #include <algorithm>
 #include <string>

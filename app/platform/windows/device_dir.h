@@ -3,7 +3,7 @@
 // what PipeList does. It never opens or connects to the objects listed.
 
 #include "core/result.h"
-#include "windows/nt_parse.h"
+#include "platform/windows/nt_parse.h"
 
 #include <vector>
 

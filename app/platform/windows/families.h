@@ -3,7 +3,7 @@
 // helpers they share. backend.cpp dispatches to them.
 
 #include "core/model.h"
-#include "windows/handle_table.h"
+#include "platform/windows/handle_table.h"
 
 #include <cstdint>
 #include <string>

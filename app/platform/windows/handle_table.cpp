@@ -1,8 +1,8 @@
 // The system handle table (see handle_table.h).
 
-#include "windows/handle_table.h"
+#include "platform/windows/handle_table.h"
 
-#include "windows/nt.h"
+#include "platform/windows/nt.h"
 
 #include <tlhelp32.h>
 

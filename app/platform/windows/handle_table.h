@@ -9,9 +9,9 @@
 // #746, git-for-windows #2376) run on timed QueryWorkers, several at once, within a time budget.
 
 #include "core/model.h"
-#include "windows/nt.h"
-#include "windows/nt_parse.h"
-#include "windows/pipe_rows.h"
+#include "platform/windows/nt.h"
+#include "platform/windows/nt_parse.h"
+#include "platform/windows/pipe_rows.h"
 
 #include <chrono>
 #include <cstdint>

@@ -3,8 +3,8 @@
 // message size, size of the next message and the number waiting. A client (writing) end does
 // not, which is how the two ends are told apart.
 
-#include "windows/collectors.h"
-#include "windows/device_dir.h"
+#include "platform/windows/collectors.h"
+#include "platform/windows/device_dir.h"
 
 
 namespace ipcscope::win {

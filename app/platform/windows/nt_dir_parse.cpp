@@ -1,6 +1,6 @@
-#include "windows/nt_dir_parse.h"
+#include "platform/windows/nt_dir_parse.h"
 
-#include "windows/nt_parse.h"
+#include "platform/windows/nt_parse.h"
 
 namespace ipcscope::win {
 namespace {

@@ -1,6 +1,6 @@
-#include "windows/nt_objects.h"
+#include "platform/windows/nt_objects.h"
 
-#include "windows/families.h"
+#include "platform/windows/families.h"
 
 #include <windows.h>
 #include <winternl.h>

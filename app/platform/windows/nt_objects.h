@@ -3,7 +3,7 @@
 // querying a named section, through ntdll entry points resolved at run time.
 
 #include "core/result.h"
-#include "windows/nt_dir_parse.h"
+#include "platform/windows/nt_dir_parse.h"
 
 #include <cstdint>
 #include <string>

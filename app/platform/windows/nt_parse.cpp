@@ -1,7 +1,7 @@
 // Pure decoders of NT native API buffers (see nt_parse.h). Layouts: ntifs.h / [MS-FSCC] 2.4.10
 // (FILE_DIRECTORY_INFORMATION), and the handle table layouts documented in nt_parse.h.
 
-#include "windows/nt_parse.h"
+#include "platform/windows/nt_parse.h"
 
 namespace ipcscope::win {
 namespace {

@@ -1,4 +1,4 @@
-#include "windows/pe_sections.h"
+#include "platform/windows/pe_sections.h"
 
 namespace ipcscope::win {
 namespace {

@@ -1,6 +1,6 @@
 // Rows of named pipes and mailslots from directory entries and handle sightings (pipe_rows.h).
 
-#include "windows/pipe_rows.h"
+#include "platform/windows/pipe_rows.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -4,7 +4,7 @@
 // the merge is unit-tested, including the directory half that Wine cannot produce.
 
 #include "core/model.h"
-#include "windows/nt_parse.h"
+#include "platform/windows/nt_parse.h"
 
 #include <cstdint>
 #include <optional>

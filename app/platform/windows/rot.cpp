@@ -3,7 +3,7 @@
 // NOTE: the table does not say which process registered an entry, and asking the object itself
 // (IRunningObjectTable::GetObject) would connect to it; so rows carry no PID.
 
-#include "windows/families.h"
+#include "platform/windows/families.h"
 
 #include <windows.h>
 #include <objbase.h>

@@ -1,4 +1,4 @@
-#include "windows/row_format.h"
+#include "platform/windows/row_format.h"
 
 #include <cstdio>
 

@@ -3,8 +3,8 @@
 // RPC_X_NO_MORE_ENTRIES). Wine 8.0 does not implement the inquiry (it fails with
 // RPC_S_INVALID_BINDING, 1702): that is reported as "not supported on this system".
 
-#include "windows/families.h"
-#include "windows/row_format.h"
+#include "platform/windows/families.h"
+#include "platform/windows/row_format.h"
 
 #include <windows.h>
 #include <rpc.h>

@@ -1,8 +1,8 @@
 // mappings / section: named sections (CreateFileMapping objects) in \BaseNamedObjects (the
 // Global namespace) and in each session's \Sessions\N\BaseNamedObjects (Local for that session).
 
-#include "windows/families.h"
-#include "windows/nt_objects.h"
+#include "platform/windows/families.h"
+#include "platform/windows/nt_objects.h"
 
 #include <windows.h>
 

@@ -4,8 +4,8 @@
 // Modules come from EnumProcessModulesEx; the headers are read from the process's memory
 // (ReadProcessMemory of the image base) and parsed by pe_sections.
 
-#include "windows/families.h"
-#include "windows/pe_sections.h"
+#include "platform/windows/families.h"
+#include "platform/windows/pe_sections.h"
 
 #include <windows.h>
 #include <psapi.h>

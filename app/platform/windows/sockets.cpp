@@ -5,8 +5,8 @@
 // (pid_source "unknown") rather than naming the System Idle Process. Under Wine the tables
 // also list the host's own Linux sockets, which have no Windows owner.
 
-#include "windows/families.h"
-#include "windows/row_format.h"
+#include "platform/windows/families.h"
+#include "platform/windows/row_format.h"
 
 #include <winsock2.h>
 #include <ws2tcpip.h>

@@ -1,6 +1,6 @@
 // Text conversion and process names shared by the Windows collectors.
 
-#include "windows/families.h"
+#include "platform/windows/families.h"
 
 #include <windows.h>
 #include <tlhelp32.h>

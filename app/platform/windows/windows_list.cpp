@@ -1,7 +1,7 @@
 // windows / window: top-level windows (EnumWindows) and message-only windows (children of
 // HWND_MESSAGE, found with FindWindowEx): the targets of WM_COPYDATA and other messages.
 
-#include "windows/families.h"
+#include "platform/windows/families.h"
 
 #include <windows.h>
 

@@ -5,8 +5,8 @@
 
 #include <string_view>
 
-namespace ipcscope::core {
+namespace ipcscope::base {
 
 [[nodiscard]] std::string_view version() noexcept;
 
-}  // namespace ipcscope::core
+}  // namespace ipcscope::base
