@@ -1,5 +1,6 @@
 #include "base/result.h"
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -84,22 +85,18 @@ Error Error::fromNtStatus(std::uint32_t status, std::string context) {
 
 std::string Error::message() const {
     std::string out = context.empty() ? std::string(errcName(code)) : context;
-    char buf[64];
     switch (nativeKind) {
     case NativeKind::None: break;
     case NativeKind::Errno:
         out += ": ";
         out += std::strerror(static_cast<int>(native));
-        std::snprintf(buf, sizeof buf, " (errno %lld)", static_cast<long long>(native));
-        out += buf;
+        out += fmt::format(" (errno {})", native);
         break;
     case NativeKind::Win32:
-        std::snprintf(buf, sizeof buf, " (Win32 error %lld)", static_cast<long long>(native));
-        out += buf;
+        out += fmt::format(" (Win32 error {})", native);
         break;
     case NativeKind::NtStatus:
-        std::snprintf(buf, sizeof buf, " (NTSTATUS 0x%08llX)", static_cast<unsigned long long>(native));
-        out += buf;
+        out += fmt::format(" (NTSTATUS 0x{:08X})", static_cast<unsigned long long>(native));
         break;
     }
     return out;

@@ -49,12 +49,14 @@ struct Error {
 /// Maps errno values to the portable code (EACCES -> PermissionDenied, ...).
 [[nodiscard]] Errc errcFromErrno(int err) noexcept;
 
-/// Either a value or an Error.
-template <class T>
-class [[nodiscard]] Result {
+/// Either a value or an error (std::expected-like). Every result in the project is one:
+/// Result<T> below, wire::Decoded<T> (a DecodeError with its byte offset), and
+/// wire::ProbeLineResult.
+template <class T, class E>
+class [[nodiscard]] Expected {
 public:
-    Result(T value) : m_v(std::in_place_index<0>, std::move(value)) {}
-    Result(Error error) : m_v(std::in_place_index<1>, std::move(error)) {}
+    Expected(T value) : m_v(std::in_place_index<0>, std::move(value)) {}
+    Expected(E error) : m_v(std::in_place_index<1>, std::move(error)) {}
 
     [[nodiscard]] bool ok() const noexcept { return m_v.index() == 0; }
     explicit operator bool() const noexcept { return ok(); }
@@ -67,7 +69,7 @@ public:
     T& operator*() & { return value(); }
     const T& operator*() const& { return value(); }
 
-    const Error& error() const& { return std::get<1>(m_v); }
+    const E& error() const& { return std::get<1>(m_v); }
 
     template <class U>
     T valueOr(U&& fallback) const& {
@@ -75,8 +77,12 @@ public:
     }
 
 private:
-    std::variant<T, Error> m_v;
+    std::variant<T, E> m_v;
 };
+
+/// A value or an Error.
+template <class T>
+using Result = Expected<T, Error>;
 
 /// Result of an operation that yields nothing but may fail.
 struct Unit {};

@@ -11,6 +11,7 @@
 #include "net/mailslot_client.h"
 #include "net/monitor.h"
 
+#include <fmt/format.h>
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -117,9 +118,7 @@ int runListen(const ListenArgs& a) {
 }
 
 std::string suffixText(std::uint8_t s) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "0x%02x", s);
-    return buf;
+    return fmt::format("0x{:02x}", s);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "core/throughput.h"
 #include "probe_runner/runner.h"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -24,9 +25,7 @@ struct ProbeArgs {
 };
 
 std::string mib(std::uint64_t bytes) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / core::kMiB);
-    return buf;
+    return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / core::kMiB);
 }
 
 nlohmann::json toJson(const probe::RunSpec& spec, const core::ThroughputSeries& s) {

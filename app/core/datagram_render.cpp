@@ -4,6 +4,7 @@
 #include "core/model.h"
 #include "wire/bytes.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cstdio>
 
@@ -18,9 +19,7 @@ std::string upper(std::string_view s) {
 }
 
 std::string hexByte(std::uint8_t b) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "0x%02x", b);
-    return buf;
+    return fmt::format("0x{:02x}", b);
 }
 
 nlohmann::ordered_json browserJson(const wire::BrowserMessage& b, unsigned cp) {
@@ -31,9 +30,7 @@ nlohmann::ordered_json browserJson(const wire::BrowserMessage& b, unsigned cp) {
         const auto& a = *b.announcement;
         j["server_name"] = base::decodeOem(a.serverName, cp);
         j["os_version"] = std::to_string(a.osMajor) + "." + std::to_string(a.osMinor);
-        char st[16];
-        std::snprintf(st, sizeof st, "0x%08x", a.serverType);
-        j["server_type"] = st;
+        j["server_type"] = fmt::format("0x{:08x}", a.serverType);
         j["server_type_flags"] = wire::serverTypeNames(a.serverType);
         j["browser_version"] = std::to_string(a.browserMajor) + "." + std::to_string(a.browserMinor);
         j["periodicity_ms"] = a.periodicityMs;

@@ -2,6 +2,7 @@
 
 #include "base/text.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -150,10 +151,8 @@ std::string isoUtc(std::chrono::system_clock::time_point t) {
 #else
     gmtime_r(&secs, &tm);
 #endif
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(((ms % 1000) + 1000) % 1000));
-    return buf;
+    return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                       tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(((ms % 1000) + 1000) % 1000));
 }
 
 }  // namespace ipcscope::core

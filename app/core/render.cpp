@@ -2,8 +2,10 @@
 
 #include "base/json.h"
 #include "base/utf8.h"
+#include "base/text.h"
 #include "core/columns.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -292,10 +294,8 @@ std::string humanSize(std::optional<std::uint64_t> size) {
     double v = static_cast<double>(*size);
     int u = 0;
     while (v >= 1024.0 && u < 4) { v /= 1024.0; ++u; }
-    char buf[32];
-    if (u == 0) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(*size));
-    else std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
-    return buf;
+    if (u == 0) return fmt::format("{} B", *size);
+    return fmt::format("{:.1f} {}", v, units[u]);
 }
 
 std::string pidList(const std::vector<std::int64_t>& pids, std::size_t limit) {
@@ -340,9 +340,7 @@ std::string renderTable(const Snapshot& snap) {
     rows.reserve(snap.objects.size() + 1);
     rows.emplace_back();
     for (const auto& c : columns) {
-        std::string h = c.header;
-        std::transform(h.begin(), h.end(), h.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
-        rows.front().push_back(std::move(h));
+        rows.front().push_back(base::toUpperAscii(c.header));
     }
     for (const auto& o : snap.objects) {
         auto& r = rows.emplace_back();
@@ -377,10 +375,8 @@ std::string renderTable(const Snapshot& snap) {
         else if (e.family) out += std::string(familyName(*e.family)) + ": ";
         out += e.error.message() + '\n';
     }
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "%zu objects on %s (%s) in %.1f ms", snap.objects.size(), snap.host.c_str(),
-                  std::string(platformName(snap.platform)).c_str(), static_cast<double>(snap.duration.count()) / 1000.0);
-    out += buf;
+    out += fmt::format("{} objects on {} ({}) in {:.1f} ms", snap.objects.size(), snap.host, platformName(snap.platform),
+                       static_cast<double>(snap.duration.count()) / 1000.0);
     if (snap.deniedProcesses > 0)
         out += "; " + std::to_string(snap.deniedProcesses) + " processes could not be read (run as " +
                (snap.platform == Platform::Windows ? "administrator" : "root") + " to see them)";

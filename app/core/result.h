@@ -10,6 +10,7 @@ using base::Errc;
 using base::errcFromErrno;
 using base::errcName;
 using base::Error;
+using base::Expected;
 using base::NativeKind;
 using base::nativeKindName;
 using base::okStatus;

@@ -27,7 +27,7 @@ using base::containsNoCase;
 
 MailslotsView::MailslotsView() {
     const std::string wg = net::defaultWorkgroup();
-    std::snprintf(m_domain, sizeof m_domain, "%s", wg.c_str());
+    m_domain[wg.copy(m_domain, sizeof m_domain - 1)] = '\0';
     m_worker = std::thread([this] { workerLoop(); });
 }
 

@@ -2,6 +2,7 @@
 
 #include "probe_runner/runner.h"
 
+#include <fmt/format.h>
 #include <imgui.h>
 #include <spdlog/spdlog.h>
 
@@ -63,13 +64,11 @@ bool ThroughputView::start(const std::string& transport) {
             std::lock_guard lock(m_mutex);
             m_average = series.averageMiBps();
             m_peak = series.peakMiBps();
-            char buf[256];
             if (st) {
-                std::snprintf(buf, sizeof buf, "%s: %.1f MiB in %.3f s = %.1f MiB/s average, peak %.1f MiB/s", spec.transport.c_str(),
-                              static_cast<double>(series.done()->totalBytes) / core::kMiB,
-                              static_cast<double>(series.done()->elapsedUs) / 1e6, m_average, m_peak);
                 m_status = "done";
-                m_summary = buf;
+                m_summary = fmt::format("{}: {:.1f} MiB in {:.3f} s = {:.1f} MiB/s average, peak {:.1f} MiB/s", spec.transport,
+                                        static_cast<double>(series.done()->totalBytes) / core::kMiB,
+                                        static_cast<double>(series.done()->elapsedUs) / 1e6, m_average, m_peak);
             } else {
                 m_status = "failed: " + st.error().message();
             }
@@ -115,11 +114,10 @@ void ThroughputView::draw() {
     std::lock_guard lock(m_mutex);
     ImGui::TextUnformatted(m_status.c_str());
     if (!m_summary.empty()) ImGui::TextUnformatted(m_summary.c_str());
-    char overlay[96];
     const float latest = m_mibps.empty() ? 0.0f : m_mibps.back();
-    std::snprintf(overlay, sizeof overlay, "%.1f MiB/s (peak %.1f)", static_cast<double>(latest), m_peak);
+    const std::string overlay = fmt::format("{:.1f} MiB/s (peak {:.1f})", static_cast<double>(latest), m_peak);
     const float top = m_mibps.empty() ? 1.0f : *std::max_element(m_mibps.begin(), m_mibps.end()) * 1.1f;
-    ImGui::PlotLines("##mibps", m_mibps.data(), static_cast<int>(m_mibps.size()), 0, overlay, 0.0f, std::max(top, 1.0f),
+    ImGui::PlotLines("##mibps", m_mibps.data(), static_cast<int>(m_mibps.size()), 0, overlay.c_str(), 0.0f, std::max(top, 1.0f),
                      ImVec2(ImGui::GetContentRegionAvail().x, std::max(120.0f, ImGui::GetContentRegionAvail().y - 30.0f)));
     ImGui::TextDisabled("MiB/s per %d ms sample; probes move data on this machine only (loopback, pipes, shared memory)", kIntervalMs);
 }

@@ -2,6 +2,8 @@
 /// Bounds-checked byte reading and writing with explicit endianness. Every read reports
 /// failure instead of touching memory past the end of the buffer.
 
+#include "base/text.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -103,10 +105,8 @@ private:
     std::vector<std::uint8_t> m_out;
 };
 
-/// Lower-case hex of the bytes, no separators.
-[[nodiscard]] std::string toHex(std::span<const std::uint8_t> bytes);
-/// Parses hex digits (spaces, colons and a leading "0x" are ignored); false on any other
-/// character or an odd number of digits.
-[[nodiscard]] bool fromHex(std::string_view text, std::vector<std::uint8_t>& out);
+/// Hex of byte strings (base/text.h), under the names the wire code uses.
+using base::fromHex;
+using base::toHex;
 
 }  // namespace ipcscope::wire

@@ -8,8 +8,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <variant>
 
 namespace ipcscope::wire {
 
@@ -49,22 +47,6 @@ struct DecodeError {
 
 /// A decoded value or the DecodeError that stopped the decoder.
 template <class T>
-class [[nodiscard]] Decoded {
-public:
-    Decoded(T value) : m_v(std::in_place_index<0>, std::move(value)) {}
-    Decoded(DecodeError error) : m_v(std::in_place_index<1>, std::move(error)) {}
-
-    [[nodiscard]] bool ok() const noexcept { return m_v.index() == 0; }
-    explicit operator bool() const noexcept { return ok(); }
-    T& value() & { return std::get<0>(m_v); }
-    const T& value() const& { return std::get<0>(m_v); }
-    T&& value() && { return std::get<0>(std::move(m_v)); }
-    const T* operator->() const { return &value(); }
-    const T& operator*() const& { return value(); }
-    const DecodeError& error() const& { return std::get<1>(m_v); }
-
-private:
-    std::variant<T, DecodeError> m_v;
-};
+using Decoded = base::Expected<T, DecodeError>;
 
 }  // namespace ipcscope::wire

@@ -1,19 +1,10 @@
 #include "wire/inspect.h"
 
+#include "base/text.h"
+
 #include <algorithm>
 
 namespace ipcscope::wire {
-namespace {
-
-bool sameNoCase(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               auto up = [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; };
-               return up(x) == up(y);
-           });
-}
-
-}  // namespace
-
 Inspection inspectDatagram(std::span<const std::uint8_t> bytes) {
     Inspection out;
     auto d = decodeDatagram(bytes);
@@ -40,11 +31,11 @@ Inspection inspectDatagram(std::span<const std::uint8_t> bytes) {
     out.mailslot = std::move(smb).value();
     const std::string_view slot = out.mailslot->shortName();
     const auto& data = out.mailslot->data;
-    if (sameNoCase(slot, "BROWSE") || sameNoCase(slot, "LANMAN")) {
+    if (base::equalsNoCase(slot, "BROWSE") || base::equalsNoCase(slot, "LANMAN")) {
         auto b = decodeBrowser(data);
         if (b) out.browser = std::move(b).value();
         else out.error = b.error();
-    } else if (sameNoCase(slot, "NET\\NETLOGON") && data.size() >= 2) {
+    } else if (base::equalsNoCase(slot, "NET\\NETLOGON") && data.size() >= 2) {
         out.netlogonOpcode = static_cast<std::uint16_t>(data[0] | (data[1] << 8));
     }
     return out;

@@ -1,6 +1,7 @@
 #include "wire/mailslot.h"
 
 #include "wire/bytes.h"
+#include "base/text.h"
 
 #include <algorithm>
 
@@ -12,13 +13,6 @@ constexpr std::size_t kSmbHeaderSize = 32;
 constexpr std::uint8_t kMailslotWordCount = 17;  // 14 + 3 setup words
 // Header (32) + word count (1) + 17 words (34) + byte count (2) = 69: the name starts here.
 constexpr std::size_t kNameOffset = 69;
-
-bool equalsNoCase(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               auto up = [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; };
-               return up(x) == up(y);
-           });
-}
 
 DecodeError fail(DecodeErrc code, std::size_t offset, std::string detail = {}) {
     return DecodeError{code, offset, std::move(detail)};
@@ -66,7 +60,7 @@ base::Status checkSlotName(std::string_view slotName) {
 
 std::string_view MailslotWrite::shortName() const noexcept {
     std::string_view s(slot);
-    if (s.size() >= kMailslotPrefix.size() && equalsNoCase(s.substr(0, kMailslotPrefix.size()), kMailslotPrefix))
+    if (base::startsWithNoCase(s, kMailslotPrefix))
         return s.substr(kMailslotPrefix.size());
     return s;
 }
@@ -180,7 +174,7 @@ Decoded<MailslotWrite> decodeMailslotWrite(std::span<const std::uint8_t> smb) {
     while (nameEnd < end && smb[nameEnd] != 0) ++nameEnd;
     if (nameEnd >= end) return fail(DecodeErrc::UnterminatedName, bytesAt, "no zero before the end of the bytes");
     m.slot.assign(reinterpret_cast<const char*>(smb.data() + bytesAt), nameEnd - bytesAt);
-    if (m.slot.size() < kMailslotPrefix.size() || !equalsNoCase(std::string_view(m.slot).substr(0, kMailslotPrefix.size()), kMailslotPrefix))
+    if (!base::startsWithNoCase(m.slot, kMailslotPrefix))
         return fail(DecodeErrc::NotMailslot, bytesAt, "transaction name does not start with \\MAILSLOT\\");
 
     if (dataCount > 0) {
@@ -229,7 +223,7 @@ base::Result<MailslotTarget> parseTarget(std::string_view text) {
     const std::string_view server = text.substr(0, slash);
     text.remove_prefix(slash + 1);
     constexpr std::string_view kWord = "mailslot\\";
-    if (text.size() < kWord.size() || !equalsNoCase(text.substr(0, kWord.size()), kWord))
+    if (!base::startsWithNoCase(text, kWord))
         return bad("the \\mailslot\\ part is missing");
     text.remove_prefix(kWord.size());
     MailslotTarget t;

@@ -2,6 +2,7 @@
 
 #include "wire/bytes.h"
 
+#include <fmt/format.h>
 #include <cstdio>
 
 namespace ipcscope::wire {
@@ -74,9 +75,7 @@ base::Result<NetbiosName> makeName(std::string_view name, std::uint8_t suffix, s
 }
 
 std::string displayName(const NetbiosName& n) {
-    char suffix[8];
-    std::snprintf(suffix, sizeof suffix, "<%02x>", n.suffix);
-    std::string s = n.name + suffix;
+    std::string s = n.name + fmt::format("<{:02x}>", n.suffix);
     if (!n.scope.empty()) s += "." + n.scope;
     return s;
 }
@@ -196,9 +195,7 @@ Decoded<Datagram> decodeDatagram(std::span<const std::uint8_t> bytes) {
     std::uint8_t type = 0;
     if (!r.u8(type)) return fail(DecodeErrc::Truncated, 0, "empty datagram");
     if (type < 0x10 || type > 0x16) {
-        char t[8];
-        std::snprintf(t, sizeof t, "0x%02x", type);
-        return fail(DecodeErrc::BadMessageType, 0, std::string("message type ") + t);
+        return fail(DecodeErrc::BadMessageType, 0, fmt::format("message type 0x{:02x}", type));
     }
     d.type = static_cast<DatagramType>(type);
     if (!r.u8(d.flags) || !r.u16be(d.id) || !r.u32be(d.sourceIp) || !r.u16be(d.sourcePort))
@@ -235,9 +232,7 @@ Decoded<Datagram> decodeDatagram(std::span<const std::uint8_t> bytes) {
 }
 
 std::string ipv4Text(std::uint32_t ip) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff);
-    return buf;
+    return fmt::format("{}.{}.{}.{}", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff);
 }
 
 std::optional<std::uint32_t> parseIpv4(std::string_view text) {

@@ -97,20 +97,7 @@ struct ProbeLineError {
 };
 
 /// A parsed line or the reason it was rejected.
-class [[nodiscard]] ProbeLineResult {
-public:
-    ProbeLineResult(ProbeLine line) : m_v(std::in_place_index<0>, std::move(line)) {}
-    ProbeLineResult(ProbeLineError error) : m_v(std::in_place_index<1>, std::move(error)) {}
-
-    [[nodiscard]] bool ok() const noexcept { return m_v.index() == 0; }
-    explicit operator bool() const noexcept { return ok(); }
-    const ProbeLine& value() const& { return std::get<0>(m_v); }
-    const ProbeLine& operator*() const& { return value(); }
-    const ProbeLineError& error() const& { return std::get<1>(m_v); }
-
-private:
-    std::variant<ProbeLine, ProbeLineError> m_v;
-};
+using ProbeLineResult = base::Expected<ProbeLine, ProbeLineError>;
 
 /// Parses one line (without or with its trailing "\n" / "\r\n").
 [[nodiscard]] ProbeLineResult parseProbeLine(std::string_view line);

@@ -116,16 +116,6 @@ TEST(ObjectDirectoryBuffer, RejectsStringsOutsideTheBuffer) {
     EXPECT_FALSE(parseObjectDirectoryBuffer(odd.bytes, odd.base).ok());
 }
 
-TEST(Utf16, SurrogatePairsAndUnpairedHalves) {
-    std::vector<std::uint8_t> b;
-    putUtf16(b, u"a\U0001F600b");
-    EXPECT_EQ(utf16leToUtf8(b), "a\xF0\x9F\x98\x80" "b");
-    std::vector<std::uint8_t> lone;
-    putUtf16(lone, std::u16string(1, char16_t(0xD800)) + u"x");
-    EXPECT_EQ(utf16leToUtf8(lone), "\xEF\xBF\xBDx");
-    EXPECT_EQ(utf16leToUtf8(std::vector<std::uint8_t>{0x41}), "");  // half a code unit is dropped
-}
-
 namespace {
 
 struct TestSection {

@@ -1,6 +1,7 @@
 // The pure decoders of NT buffers, on buffers built here byte by byte.
 
 #include "platform/windows/nt_parse.h"
+#include "base/text.h"
 
 #include <gtest/gtest.h>
 
@@ -78,7 +79,7 @@ TEST(FileDirectoryInfo, NonAsciiNamesSurvive) {
     auto r = walkFileDirectoryInfo(b);
     ASSERT_TRUE(r);
     ASSERT_EQ(r->size(), 1u);
-    EXPECT_EQ(toUtf8((*r)[0].name), "caf\xC3\xA9\\sub");
+    EXPECT_EQ(base::utf16ToUtf8((*r)[0].name), "caf\xC3\xA9\\sub");
 }
 
 TEST(FileDirectoryInfo, TruncatedHeaderIsMalformed) {

@@ -5,6 +5,7 @@
 #include "core/platform.h"
 #include "win_process.h"
 #include "platform/windows/collectors.h"
+#include "base/text.h"
 #include "platform/windows/handle_table.h"
 
 #include <gtest/gtest.h>
@@ -300,7 +301,7 @@ TEST(WinPipesLive, ContextLearnsTheFileTypeAndSeesTheHelperHandles) {
         if (nh.entry.pid != helper.pid()) continue;
         EXPECT_EQ(nh.entry.typeIndex, *ctx.typeIndex("File"));
         const auto dev = win::splitDeviceName(nh.name);
-        if (win::toUtf8(dev.rest) != name) continue;
+        if (base::utf16ToUtf8(dev.rest) != name) continue;
         pipes += dev.device == win::NtDevice::NamedPipe;
         slots += dev.device == win::NtDevice::Mailslot;
     }

@@ -1,6 +1,7 @@
 // The worker that runs blocking handle queries: timeouts replace the thread, later queries
 // still work, and the real queries answer on handles this test creates.
 
+#include "base/text.h"
 #include "platform/windows/handle_table.h"
 
 #include <gtest/gtest.h>
@@ -155,8 +156,8 @@ TEST(QueryWorker, NamesAndPipeInformationOfARealPipe) {
     auto n = queryObjectName(w, server.get());
     ASSERT_TRUE(n) << n.error().message();
     const DeviceName dev = splitDeviceName(*n);
-    EXPECT_EQ(dev.device, NtDevice::NamedPipe) << toUtf8(*n);
-    EXPECT_EQ(foldCase(dev.rest), foldCase(std::u16string(name.begin(), name.end())));
+    EXPECT_EQ(dev.device, NtDevice::NamedPipe) << base::utf16ToUtf8(*n);
+    EXPECT_EQ(base::toLowerAscii(dev.rest), base::toLowerAscii(std::u16string(name.begin(), name.end())));
 
     auto s = queryPipeLocal(w, server.get());
     ASSERT_TRUE(s) << s.error().message();

@@ -8,6 +8,7 @@
 
 #if IPCSCOPE_HAVE_X11
 
+#include <fmt/format.h>
 #include <X11/Xatom.h>
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
@@ -46,9 +47,7 @@ int onXError(Display* d, XErrorEvent* e) {
 void onIoExit(Display*, void* lost) { *static_cast<bool*>(lost) = true; }
 
 std::string hexId(unsigned long v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%lx", v);
-    return buf;
+    return fmt::format("0x{:x}", v);
 }
 
 class XSession {

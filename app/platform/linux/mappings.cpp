@@ -6,6 +6,7 @@
 
 #include "core/render.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -221,9 +222,7 @@ void collectSharedFiles(const ProcScan& scan, const MapIndex& idx, core::Snapsho
         obj.kind = core::Kind::SharedFileMapping;
         obj.name = f.path;
         obj.details["inode"] = f.inode;
-        char dev[32];
-        std::snprintf(dev, sizeof dev, "%02x:%02x", f.major, f.minor);
-        obj.details["device"] = dev;
+        obj.details["device"] = fmt::format("{:02x}:{:02x}", f.major, f.minor);
         if (f.deleted) {
             obj.details["deleted"] = true;
         } else {

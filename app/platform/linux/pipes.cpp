@@ -4,6 +4,7 @@
 #include "platform/linux/collectors.h"
 #include "platform/linux/diag_unix.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>

@@ -1,5 +1,6 @@
 #include "platform/linux/proc_text.h"
 
+#include <fmt/format.h>
 #include <arpa/inet.h>
 #include <charconv>
 #include <climits>
@@ -406,9 +407,7 @@ std::optional<MqueueStatus> parseMqueueStatus(std::string_view text) {
 }
 
 std::string formatSysvKey(std::uint32_t key) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "0x%08x", key);
-    return buf;
+    return fmt::format("0x{:08x}", key);
 }
 
 namespace {

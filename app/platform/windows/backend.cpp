@@ -17,10 +17,7 @@ std::string hostName() {
     wchar_t buf[MAX_COMPUTERNAME_LENGTH + 1] = {};
     DWORD n = MAX_COMPUTERNAME_LENGTH + 1;
     if (!GetComputerNameW(buf, &n)) return "localhost";
-    const int len = WideCharToMultiByte(CP_UTF8, 0, buf, static_cast<int>(n), nullptr, 0, nullptr, nullptr);
-    std::string out(static_cast<std::size_t>(len), '\0');
-    WideCharToMultiByte(CP_UTF8, 0, buf, static_cast<int>(n), out.data(), len, nullptr, nullptr);
-    return out;
+    return win::narrow(std::wstring_view(buf, n));
 }
 
 bool isElevated() {

@@ -1,5 +1,6 @@
 // Directory listing of a device root (see device_dir.h).
 
+#include "base/text.h"
 #include "platform/windows/device_dir.h"
 
 #include "platform/windows/handle_table.h"
@@ -11,7 +12,7 @@
 namespace ipcscope::win {
 
 core::Result<std::vector<DirEntry>> listDeviceDirectory(const wchar_t* ntPath) {
-    const std::string where = toUtf8(std::u16string(ntPath, ntPath + wcslen(ntPath)));
+    const std::string where = base::utf16ToUtf8(std::u16string(ntPath, ntPath + wcslen(ntPath)));
     UNICODE_STRING path;
     RtlInitUnicodeString(&path, ntPath);
     OBJECT_ATTRIBUTES oa;

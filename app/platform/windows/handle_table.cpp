@@ -1,9 +1,11 @@
 // The system handle table (see handle_table.h).
 
+#include "base/text.h"
 #include "platform/windows/handle_table.h"
 
 #include "platform/windows/nt.h"
 
+#include <fmt/format.h>
 #include <tlhelp32.h>
 
 #include <algorithm>
@@ -502,7 +504,7 @@ void Context::loadProcessNames() {
     PROCESSENTRY32W pe{};
     pe.dwSize = sizeof pe;
     for (BOOL ok = Process32FirstW(snap.get(), &pe); ok; ok = Process32NextW(snap.get(), &pe))
-        (*m_names)[pe.th32ProcessID] = toUtf8(fromWide(pe.szExeFile, wcsnlen(pe.szExeFile, MAX_PATH)));
+        (*m_names)[pe.th32ProcessID] = base::utf16ToUtf8(fromWide(pe.szExeFile, wcsnlen(pe.szExeFile, MAX_PATH)));
 }
 
 const std::string& Context::processName(std::uint32_t pid) {
@@ -513,9 +515,7 @@ const std::string& Context::processName(std::uint32_t pid) {
 }
 
 core::Holder Context::holder(const HandleEntry& entry, std::string_view role) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "handle 0x%llx", static_cast<unsigned long long>(entry.handle));
-    std::string how = buf;
+    std::string how = fmt::format("handle 0x{:x}", static_cast<unsigned long long>(entry.handle));
     if (!role.empty()) how += ' ' + std::string(role);
     return core::Holder{static_cast<std::int64_t>(entry.pid), processName(entry.pid), std::move(how)};
 }

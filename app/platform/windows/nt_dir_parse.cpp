@@ -1,6 +1,7 @@
 #include "platform/windows/nt_dir_parse.h"
 
 #include "platform/windows/nt_parse.h"
+#include "base/text.h"
 
 namespace ipcscope::win {
 namespace {
@@ -9,24 +10,6 @@ std::uint64_t readLe(std::span<const std::uint8_t> b, std::size_t at, unsigned w
     std::uint64_t v = 0;
     for (unsigned i = 0; i < width; ++i) v |= static_cast<std::uint64_t>(b[at + i]) << (8 * i);
     return v;
-}
-
-void appendUtf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
 }
 
 // UNICODE_STRING: Length (bytes, u16), MaximumLength (u16), padding to pointer alignment, Buffer.
@@ -50,25 +33,6 @@ core::Result<std::span<const std::uint8_t>> resolve(std::span<const std::uint8_t
 }
 
 }  // namespace
-
-std::string utf16leToUtf8(std::span<const std::uint8_t> bytes) {
-    std::string out;
-    out.reserve(bytes.size() / 2);
-    const std::size_t units = bytes.size() / 2;
-    for (std::size_t i = 0; i < units; ++i) {
-        const std::uint32_t u = bytes[2 * i] | (static_cast<std::uint32_t>(bytes[2 * i + 1]) << 8);
-        if (u >= 0xD800 && u <= 0xDBFF && i + 1 < units) {
-            const std::uint32_t lo = bytes[2 * i + 2] | (static_cast<std::uint32_t>(bytes[2 * i + 3]) << 8);
-            if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                appendUtf8(out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
-                ++i;
-                continue;
-            }
-        }
-        appendUtf8(out, (u >= 0xD800 && u <= 0xDFFF) ? 0xFFFD : u);
-    }
-    return out;
-}
 
 core::Result<std::vector<ObjectDirEntry>> parseObjectDirectoryBuffer(std::span<const std::uint8_t> buffer,
                                                                      std::uint64_t baseAddress, unsigned pointerSize) {

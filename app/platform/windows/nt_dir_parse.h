@@ -22,9 +22,6 @@ struct ObjectDirEntry {
     }
 };
 
-/// Decodes UTF-16LE bytes to UTF-8; unpaired surrogates become U+FFFD.
-[[nodiscard]] std::string utf16leToUtf8(std::span<const std::uint8_t> bytes);
-
 /// Walks an array of OBJECT_DIRECTORY_INFORMATION records (two UNICODE_STRINGs each) that ends
 /// with an all-zero record or the end of the buffer. The strings' Buffer fields are absolute
 /// addresses: `baseAddress` is the address the buffer had when the kernel filled it. Every

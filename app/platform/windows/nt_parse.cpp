@@ -3,6 +3,8 @@
 
 #include "platform/windows/nt_parse.h"
 
+#include "base/text.h"
+
 namespace ipcscope::win {
 namespace {
 
@@ -21,15 +23,6 @@ std::uint16_t readU16(std::span<const std::uint8_t> b, std::size_t at) noexcept 
 }
 
 core::Error malformed(const std::string& what) { return core::Error::make(core::Errc::Malformed, what); }
-
-char16_t lowerAscii(char16_t c) noexcept { return (c >= u'A' && c <= u'Z') ? static_cast<char16_t>(c + 32) : c; }
-
-bool startsWithNoCase(std::u16string_view s, std::u16string_view prefix) noexcept {
-    if (s.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i)
-        if (lowerAscii(s[i]) != lowerAscii(prefix[i])) return false;
-    return true;
-}
 
 }  // namespace
 
@@ -161,16 +154,12 @@ std::optional<core::Error> legacyTableUnusable(std::uint32_t selfPid) {
 DeviceName splitDeviceName(std::u16string_view ntName) noexcept {
     static constexpr std::u16string_view kPipe = u"\\Device\\NamedPipe\\";
     static constexpr std::u16string_view kMailslot = u"\\Device\\Mailslot\\";
-    if (startsWithNoCase(ntName, kPipe)) return {NtDevice::NamedPipe, ntName.substr(kPipe.size())};
-    if (startsWithNoCase(ntName, kMailslot)) return {NtDevice::Mailslot, ntName.substr(kMailslot.size())};
+    if (base::startsWithNoCase(ntName, kPipe)) return {NtDevice::NamedPipe, ntName.substr(kPipe.size())};
+    if (base::startsWithNoCase(ntName, kMailslot)) return {NtDevice::Mailslot, ntName.substr(kMailslot.size())};
     return {NtDevice::Other, ntName};
 }
 
-std::u16string foldCase(std::u16string_view s) {
-    std::u16string out(s);
-    for (auto& c : out) c = lowerAscii(c);
-    return out;
-}
+std::u16string foldCase(std::u16string_view s) { return base::toLowerAscii(s); }
 
 std::u16string fromUtf16le(std::span<const std::uint8_t> bytes) {
     std::u16string out(bytes.size() / 2, u'\0');
@@ -178,34 +167,6 @@ std::u16string fromUtf16le(std::span<const std::uint8_t> bytes) {
     return out;
 }
 
-std::string toUtf8(std::u16string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        std::uint32_t cp = s[i];
-        if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < s.size() && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) {
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (static_cast<std::uint32_t>(s[i + 1]) - 0xDC00);
-            ++i;
-        } else if (cp >= 0xD800 && cp <= 0xDFFF) {
-            cp = 0xFFFD;
-        }
-        if (cp < 0x80) {
-            out.push_back(static_cast<char>(cp));
-        } else if (cp < 0x800) {
-            out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-        } else if (cp < 0x10000) {
-            out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-        } else {
-            out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-            out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-        }
-    }
-    return out;
-}
+std::string toUtf8(std::u16string_view s) { return base::utf16ToUtf8(s); }
 
 }  // namespace ipcscope::win

@@ -1,7 +1,9 @@
 // Rows of named pipes and mailslots from directory entries and handle sightings (pipe_rows.h).
 
+#include "base/text.h"
 #include "platform/windows/pipe_rows.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -33,7 +35,7 @@ void addPid(std::vector<std::int64_t>& v, std::int64_t pid) {
 }
 
 Row& rowFor(Rows& rows, std::u16string_view name, core::Kind kind) {
-    auto [it, added] = rows.try_emplace(foldCase(name));
+    auto [it, added] = rows.try_emplace(base::toLowerAscii(name));
     if (added) {
         it->second.obj.kind = kind;
         it->second.obj.name = toUtf8(name);
@@ -43,9 +45,7 @@ Row& rowFor(Rows& rows, std::u16string_view name, core::Kind kind) {
 }
 
 core::Holder holderOf(const Sighting& s, std::string_view role) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "handle 0x%llx", static_cast<unsigned long long>(s.entry.handle));
-    std::string how = buf;
+    std::string how = fmt::format("handle 0x{:x}", static_cast<unsigned long long>(s.entry.handle));
     if (!role.empty()) how += ' ' + std::string(role);
     return core::Holder{static_cast<std::int64_t>(s.entry.pid), s.command, std::move(how)};
 }

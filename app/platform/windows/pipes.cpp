@@ -5,7 +5,9 @@
 // is the current instance count and AllocationSize the maximum (as PipeList shows them); on a
 // handle, FilePipeLocalInformation ([MS-FSCC] 2.4.37) tells the end and the same counts.
 
+#include "base/text.h"
 #include "platform/windows/collectors.h"
+#include "platform/windows/families.h"
 #include "platform/windows/device_dir.h"
 #include "platform/windows/nt.h"
 

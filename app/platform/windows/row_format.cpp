@@ -1,5 +1,6 @@
 #include "platform/windows/row_format.h"
 
+#include <fmt/format.h>
 #include <cstdio>
 
 namespace ipcscope::win {
@@ -25,7 +26,6 @@ std::string formatIpv6(const std::array<std::uint8_t, 16>& b, std::uint32_t scop
         i = j;
     }
     std::string out;
-    char buf[8];
     // RFC 5952 5: IPv4-mapped addresses keep the dotted quad.
     if (bestStart == 0 && bestLen == 5 && g[5] == 0xFFFF)
         return "::ffff:" + formatIpv4({b[12], b[13], b[14], b[15]});
@@ -36,8 +36,7 @@ std::string formatIpv6(const std::array<std::uint8_t, 16>& b, std::uint32_t scop
             continue;
         }
         if (!out.empty() && out.back() != ':') out += ':';
-        std::snprintf(buf, sizeof buf, "%x", g[static_cast<std::size_t>(i)]);
-        out += buf;
+        out += fmt::format("{:x}", g[static_cast<std::size_t>(i)]);
     }
     if (scope != 0) out += '%' + std::to_string(scope);
     return out;

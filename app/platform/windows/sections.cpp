@@ -1,6 +1,7 @@
 // mappings / section: named sections (CreateFileMapping objects) in \BaseNamedObjects (the
 // Global namespace) and in each session's \Sessions\N\BaseNamedObjects (Local for that session).
 
+#include "base/text.h"
 #include "platform/windows/families.h"
 #include "platform/windows/nt_objects.h"
 

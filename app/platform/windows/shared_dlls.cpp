@@ -4,6 +4,7 @@
 // Modules come from EnumProcessModulesEx; the headers are read from the process's memory
 // (ReadProcessMemory of the image base) and parsed by pe_sections.
 
+#include "base/text.h"
 #include "platform/windows/families.h"
 #include "platform/windows/pe_sections.h"
 
@@ -48,11 +49,6 @@ core::Result<SharedImage> inspect(HANDLE process, HMODULE module) {
     for (auto& s : image->sections)
         if (s.shared()) out.sections.push_back(std::move(s));
     return out;
-}
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
 }
 
 }  // namespace
@@ -105,7 +101,7 @@ void collectSharedDlls(core::Snapshot& out) {
             const DWORD n = GetModuleFileNameExW(process, m, path, MAX_PATH * 2);
             if (n == 0) continue;
             const std::string display = narrow(std::wstring_view(path, n));
-            const std::string key = lower(display);
+            const std::string key = base::toLowerAscii(display);
             auto known = byPath.find(key);
             if (known == byPath.end()) {
                 auto image = inspect(process, m);

@@ -5,6 +5,7 @@
 // (pid_source "unknown") rather than naming the System Idle Process. Under Wine the tables
 // also list the host's own Linux sockets, which have no Windows owner.
 
+#include "base/text.h"
 #include "platform/windows/families.h"
 #include "platform/windows/row_format.h"
 
@@ -109,7 +110,7 @@ std::vector<SocketHandle> socketHandles(Context& ctx) {
     std::set<std::pair<std::uint32_t, std::uint64_t>> notSockets;
     const std::u16string_view afd = u"\\Device\\Afd";
     for (const auto& n : ctx.namedFileHandles())
-        if (foldCase(std::u16string_view(n.name).substr(0, afd.size())) != foldCase(afd))
+        if (base::toLowerAscii(std::u16string_view(n.name).substr(0, afd.size())) != base::toLowerAscii(afd))
             notSockets.emplace(n.entry.pid, n.entry.handle);
     for (const auto& e : *table) {
         if (e.pid == self || e.pid == 0 || (fileIndex && e.typeIndex != *fileIndex)) continue;

@@ -2,6 +2,9 @@
 
 #include "platform/windows/families.h"
 
+#include "base/text.h"
+
+#include <fmt/format.h>
 #include <windows.h>
 #include <tlhelp32.h>
 
@@ -9,22 +12,15 @@
 
 namespace ipcscope::win {
 
+static_assert(sizeof(wchar_t) == sizeof(char16_t), "Windows wide strings are UTF-16");
+
 std::string narrow(std::wstring_view text) {
-    if (text.empty()) return {};
-    const int len = WideCharToMultiByte(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), nullptr, 0, nullptr, nullptr);
-    if (len <= 0) return {};
-    std::string out(static_cast<std::size_t>(len), '\0');
-    WideCharToMultiByte(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), out.data(), len, nullptr, nullptr);
-    return out;
+    return base::utf16ToUtf8(std::u16string_view(reinterpret_cast<const char16_t*>(text.data()), text.size()));
 }
 
 std::wstring widen(std::string_view text) {
-    if (text.empty()) return {};
-    const int len = MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), nullptr, 0);
-    if (len <= 0) return {};
-    std::wstring out(static_cast<std::size_t>(len), L'\0');
-    MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), out.data(), len);
-    return out;
+    const std::u16string wide = base::utf8ToUtf16(text);
+    return std::wstring(wide.begin(), wide.end());
 }
 
 std::unordered_map<std::uint32_t, std::string> processNames() {
@@ -40,9 +36,7 @@ std::unordered_map<std::uint32_t, std::string> processNames() {
 }
 
 std::string hexValue(std::uint64_t value) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%08llX", static_cast<unsigned long long>(value));
-    return buf;
+    return fmt::format("0x{:08X}", value);
 }
 
 }  // namespace ipcscope::win
