@@ -1,5 +1,6 @@
 #include "core/filter.h"
 
+#include "base/text.h"
 #include "core/columns.h"
 
 #include <algorithm>
@@ -8,6 +9,8 @@
 
 namespace ipcscope::core {
 namespace {
+
+using base::containsNoCase;
 
 std::string lower(std::string_view s) {
     std::string out(s);
