@@ -8,6 +8,8 @@
 #include "core/datagram.h"
 #include "net/udp.h"
 
+#include <nlohmann/json.hpp>
+
 #include <atomic>
 #include <condition_variable>
 #include <deque>

@@ -149,4 +149,4 @@ TEST(TextUtf16, FromUtf8) {
     EXPECT_EQ(utf8ToUtf16("\xC0\xAF"), u"\uFFFD\uFFFD");      // overlong
     EXPECT_EQ(utf8ToUtf16("\xED\xA0\x80"), u"\uFFFD\uFFFD\uFFFD");  // an encoded surrogate
     const std::string mixed = "caf\xC3\xA9 \xF0\x9F\x98\x80 \\pipe\\x";
-    EXPECT_EQ(utf16ToUtf8(utf8ToUtf16(mixed)), mixed);
+    EXPECT_EQ(utf16ToUtf8(utf8ToUtf16(mixed)), mixed);}

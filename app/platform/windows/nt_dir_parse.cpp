@@ -49,7 +49,7 @@ core::Result<std::vector<ObjectDirEntry>> parseObjectDirectoryBuffer(std::span<c
         if (!n) return n.error();
         auto t = resolve(buffer, baseAddress, type, "type name");
         if (!t) return t.error();
-        out.push_back({utf16leToUtf8(*n), utf16leToUtf8(*t), fromUtf16le(*n)});
+        out.push_back({base::utf16leToUtf8(*n), base::utf16leToUtf8(*t), fromUtf16le(*n)});
     }
     return out;
 }
