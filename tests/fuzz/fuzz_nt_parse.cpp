@@ -7,6 +7,7 @@
 #include "platform/windows/nt_parse.h"
 
 #include "base/json.h"
+#include "base/text.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -35,6 +36,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (auto entries = win::parseObjectDirectoryBuffer(bytes.subspan(8), baseAddress, ptr))
                 for (const auto& e : *entries) (void)base::jsonString(e.name + e.typeName);
     }
-    (void)base::jsonString(win::utf16leToUtf8(bytes));
+    (void)base::jsonString(base::utf16leToUtf8(bytes));
     return 0;
 }

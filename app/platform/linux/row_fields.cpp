@@ -2,17 +2,13 @@
 
 #include "platform/linux/collectors.h"
 
-#include <cstdio>
+#include <fmt/format.h>
 #include <pwd.h>
 #include <unordered_map>
 
 namespace ipcscope::lnx {
 
-std::string octalMode(unsigned mode) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%04o", mode & 07777);
-    return buf;
-}
+std::string octalMode(unsigned mode) { return fmt::format("{:04o}", mode & 07777); }
 
 std::string userName(std::uint32_t uid) {
     thread_local std::unordered_map<std::uint32_t, std::string> cache;  // the sampler and a CLI run each have their own
