@@ -168,6 +168,7 @@ bool TestScript::step(SDL_Window* window, bool haveData) {
         m_out << "== " << arg << '\n' << fmt::format("line-height {:.0f}\n", ImGui::GetTextLineHeight());
         for (const auto& s : g_lastFrame)
             m_out << fmt::format("{}\t{:.0f}\t{:.0f}\t{:.0f}\t{:.0f}\t{}\n", s.role, s.min.x, s.min.y, s.max.x, s.max.y, s.text);
+        m_out.flush();
         ++m_next;
         return true;
     }
@@ -175,8 +176,11 @@ bool TestScript::step(SDL_Window* window, bool haveData) {
         const auto roleEnd = arg.find(' ');
         const std::string role = arg.substr(0, roleEnd), text = roleEnd == std::string::npos ? "" : arg.substr(roleEnd + 1);
         const Seen* hit = nullptr;
+        // "TEXT*" matches any text that starts with TEXT.
+        const bool prefix = !text.empty() && text.back() == '*';
+        const std::string want = prefix ? text.substr(0, text.size() - 1) : text;
         for (const auto& s : g_lastFrame)
-            if (s.role == role && s.text == text) hit = &s;
+            if (s.role == role && (prefix ? s.text.rfind(want, 0) == 0 : s.text == want)) hit = &s;
         if (!hit) {
             if (++m_tries > kFindTries) fail("no " + role + " '" + text + "' on screen to click");
             return false;

@@ -29,6 +29,7 @@ inline void noteItem(std::string_view role, std::string_view text) {
 ///   wait-data          until a snapshot is drawn
 ///   frames N           render N frames
 ///   click ROLE TEXT    move to the item and press and release the left button in one frame
+///                      (TEXT* matches a text that starts with TEXT)
 ///   hover ROLE TEXT    move the pointer onto the item
 ///   type TEXT          text input, as typed on a keyboard
 ///   key [ctrl+]NAME    a key press and release (SDL key names: F5, Space, 1, F)

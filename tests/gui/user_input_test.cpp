@@ -4,15 +4,19 @@
 // the GUI's test hook (--test-script / --test-output). Keep this shape for every new view.
 
 #include "run_cmd.h"
+#include "core/version.h"
 
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 
@@ -112,8 +116,8 @@ CmdResult runScript(TempDir& dir, const std::string& script, const std::string& 
 
 }  // namespace
 
-// Click a tab, come back, type in the filter, click the one row left: what the user sees at
-// each step. Would have caught the lost tab clicks and the one-character-per-line detail pane.
+// Open a family from the overview, click another tab, come back, type in the filter, click the
+// one row left: what the user sees at each step. Would have caught the lost tab clicks and the one-character-per-line detail pane.
 TEST(GuiUserInput, TabsFilterAndDetailPane) {
     TempDir dir;
     ASSERT_FALSE(dir.path().empty());
@@ -127,6 +131,9 @@ TEST(GuiUserInput, TabsFilterAndDetailPane) {
     auto r = runScript(dir,
                        "wait-data\n"
                        "dump start\n"
+                       "click card pipes\n"
+                       "frames 5\n"
+                       "dump card\n"
                        "click tab sockets\n"
                        "frames 3\n"
                        "dump sockets\n"
@@ -151,8 +158,12 @@ TEST(GuiUserInput, TabsFilterAndDetailPane) {
     const Output o = readOutput(out);
     for (const auto& l : o.other) EXPECT_EQ(l.find("FAILED"), std::string::npos) << l;
 
+    // The overview is the first screen; a click on its pipes card opens the pipes tab.
     ASSERT_TRUE(o.dumps.count("start"));
-    EXPECT_TRUE(o.dumps.at("start").has("tab-selected", "pipes"));
+    EXPECT_TRUE(o.dumps.at("start").has("tab-selected", "Overview"));
+    EXPECT_TRUE(o.dumps.at("start").has("card", "pipes"));
+    ASSERT_TRUE(o.dumps.count("card"));
+    EXPECT_TRUE(o.dumps.at("card").has("tab-selected", "pipes")) << "the click on the pipes card did not open the tab";
     ASSERT_TRUE(o.dumps.count("sockets"));
     EXPECT_TRUE(o.dumps.at("sockets").has("tab-selected", "sockets")) << "the click on the sockets tab was lost";
     EXPECT_TRUE(o.dumps.at("sockets").has("tab", "pipes"));
@@ -227,4 +238,216 @@ TEST(GuiUserInput, BadScriptFailsWithOneLine) {
     auto r = runScript(dir, "wait-data\nfly away\n", dir.file("out.txt"));
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.err.find("unknown test script command: fly away"), std::string::npos) << r.err;
+}
+
+namespace {
+/// A child process that holds `fd` open (and sleeps) until the test ends.
+class Holder {
+public:
+    explicit Holder(const std::string& fifo) {
+        m_pid = ::fork();
+        if (m_pid == 0) {
+            const int fd = ::open(fifo.c_str(), O_RDWR);
+            (void)fd;
+            ::pause();
+            ::_exit(0);
+        }
+    }
+    ~Holder() {
+        if (m_pid > 0) {
+            ::kill(m_pid, SIGKILL);
+            ::waitpid(m_pid, nullptr, 0);
+        }
+    }
+    [[nodiscard]] pid_t pid() const { return m_pid; }
+
+private:
+    pid_t m_pid = -1;
+};
+}  // namespace
+
+// The process view: search the test's own PID, pick it, see the FIFO it holds and the child at
+// the other end; the graph shows both, and a click on the child's node opens it.
+TEST(GuiUserInput, ProcessViewAndGraph) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const std::string fifo = dir.file("process-view-fifo");
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    const int keep = ::open(fifo.c_str(), O_RDWR);
+    ASSERT_GE(keep, 0);
+    Holder child(fifo);
+    ASSERT_GT(child.pid(), 0);
+    const std::string me = std::to_string(::getpid()), other = std::to_string(child.pid());
+    const std::string out = dir.file("out.txt");
+    auto r = runScript(dir,
+                       "wait-data\n"
+                       "click tab Processes\n"
+                       "frames 2\n"
+                       "click process-search\n"
+                       "type " + me + "\n"
+                       "frames 3\n"
+                       "click process " + me + "  *\n"
+                       "frames 4\n"
+                       "dump process\n"
+                       "click tab Graph\n"
+                       "frames 4\n"
+                       "dump graph\n"
+                       "click node " + other + " *\n"
+                       "frames 4\n"
+                       "dump opened\n",
+                       out, {"--interval", "600000"});
+    ::close(keep);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+    ASSERT_TRUE(o.dumps.count("process"));
+    const Dump& p = o.dumps.at("process");
+    EXPECT_TRUE(p.has("held", fifo)) << "the FIFO is not among what the process holds";
+    bool otherEnd = false;
+    for (const auto& i : p.withRole("other-end")) otherEnd = otherEnd || i.text.find(other + " ") != std::string::npos;
+    EXPECT_TRUE(otherEnd) << "the child holding the other end is not shown";
+    bool peer = false;
+    for (const auto& i : p.withRole("peer")) peer = peer || i.text.rfind(other + " ", 0) == 0;
+    EXPECT_TRUE(peer) << "the child is not in the talks-to list";
+
+    ASSERT_TRUE(o.dumps.count("graph"));
+    EXPECT_TRUE(o.dumps.at("graph").has("tab-selected", "Graph"));
+    bool meNode = false, otherNode = false;
+    for (const auto& i : o.dumps.at("graph").withRole("node")) {
+        meNode = meNode || i.text.rfind(me + " ", 0) == 0;
+        otherNode = otherNode || i.text.rfind(other + " ", 0) == 0;
+    }
+    EXPECT_TRUE(meNode && otherNode) << "both processes are nodes";
+
+    ASSERT_TRUE(o.dumps.count("opened"));
+    EXPECT_TRUE(o.dumps.at("opened").has("tab-selected", "Processes"));
+    bool opened = false;
+    for (const auto& i : o.dumps.at("opened").withRole("process-title")) opened = opened || i.text.rfind(other + " ", 0) == 0;
+    EXPECT_TRUE(opened) << "the click on the child's node did not open it";
+}
+
+// The filter language typed into the table, and a term that does not parse.
+TEST(GuiUserInput, FilterLanguageInTheTable) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const std::string a = dir.file("lang-keep-" + std::to_string(::getpid()));
+    const std::string b = dir.file("lang-drop-" + std::to_string(::getpid()));
+    ASSERT_EQ(::mkfifo(a.c_str(), 0600), 0);
+    ASSERT_EQ(::mkfifo(b.c_str(), 0600), 0);
+    const int ka = ::open(a.c_str(), O_RDWR), kb = ::open(b.c_str(), O_RDWR);
+    ASSERT_GE(ka, 0);
+    ASSERT_GE(kb, 0);
+    const std::string out = dir.file("out.txt");
+    auto r = runScript(dir,
+                       "wait-data\n"
+                       "key ctrl+f\n"
+                       "frames 3\n"
+                       "type kind:fifo pid:" + std::to_string(::getpid()) + " -name:lang-drop\n"
+                       "frames 3\n"
+                       "dump filtered\n"
+                       "type  pid:\n"
+                       "frames 3\n"
+                       "dump bad\n",
+                       out, {"--tab", "pipes", "--interval", "600000"});
+    ::close(ka);
+    ::close(kb);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+    ASSERT_TRUE(o.dumps.count("filtered"));
+    const Dump& f = o.dumps.at("filtered");
+    EXPECT_TRUE(f.has("cell", a)) << "the FIFO the filter keeps is not shown";
+    EXPECT_FALSE(f.has("cell", b)) << "-name: did not drop the other FIFO";
+    ASSERT_TRUE(o.dumps.count("bad"));
+    const auto errors = o.dumps.at("bad").withRole("filter-error");
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].text, "'pid:' needs a value after the ':'");
+    EXPECT_TRUE(o.dumps.at("bad").has("cell", a)) << "the last filter that parsed stays applied";
+}
+
+// Changes: a FIFO opened after the first snapshot appears in the change list as
+// "+ fifo PATH by PID COMMAND".
+TEST(GuiUserInput, ChangeListShowsANewObject) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const std::string fifo = dir.file("change-fifo-" + std::to_string(::getpid()));
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    const std::string out = dir.file("out.txt");
+    // The child opens the FIFO once the window has dumped its first frame (after the first
+    // snapshot), so the FIFO is new in a later one.
+    const pid_t opener = ::fork();
+    ASSERT_GE(opener, 0);
+    if (opener == 0) {
+        for (int i = 0; i < 1200; ++i) {
+            std::ifstream in(out);
+            std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            if (text.find("== first") != std::string::npos) break;
+            ::usleep(100 * 1000);
+        }
+        const int fd = ::open(fifo.c_str(), O_RDWR);
+        (void)fd;
+        ::pause();
+        ::_exit(0);
+    }
+    // With other programs opening and closing pipes, the list is filtered to the test's FIFO.
+    auto r = runScript(dir,
+                       "wait-data\ndump first\nidle 3500\nclick changes-filter\ntype change-fifo-" + std::to_string(::getpid()) +
+                           "\nframes 3\ndump changes\n",
+                       out,
+                       {"--tab", "changes", "--interval", "1000"});
+    ::kill(opener, SIGKILL);
+    ::waitpid(opener, nullptr, 0);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+    ASSERT_TRUE(o.dumps.count("changes"));
+    EXPECT_TRUE(o.dumps.at("changes").has("tab-selected", "Changes"));
+    bool seen = false;
+    for (const auto& i : o.dumps.at("changes").withRole("change"))
+        seen = seen || (i.text.rfind("+ fifo " + fifo, 0) == 0 && i.text.find(" by " + std::to_string(opener)) != std::string::npos);
+    EXPECT_TRUE(seen) << "no '+ fifo " << fifo << " by " << opener << "' in the change list";
+}
+
+// Settings survive a restart: Ctrl+= twice makes the font larger, and the next run starts with it.
+TEST(GuiUserInput, SettingsSurviveARestart) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const std::string config = dir.path() + "/config";
+    const std::string first = dir.file("first.txt"), second = dir.file("second.txt");
+    dir.file("config/settings.ini");
+    dir.file("config/imgui.ini");
+    dir.file("config");
+    const std::vector<std::string> env{"IPCSCOPE_CONFIG_DIR=" + config};
+    auto run = [&](const std::string& script, const std::string& out) {
+        const std::string path = dir.file("s.script");
+        std::ofstream(path, std::ios::trunc) << script;
+        return runCmd({"env", env[0], "xvfb-run", "-a", "-s", "-screen 0 1280x800x24", IPCSCOPE_BIN, "gui", "--size", "1280x800",
+                       "--interval", "600000", "--test-script", path, "--test-output", out},
+                      120);
+    };
+    auto r1 = run("wait-data\ndump before\nkey ctrl+=\nframes 2\nkey ctrl+=\nframes 3\ndump after\n", first);
+    ASSERT_EQ(r1.exitCode, 0) << r1.err;
+    auto r2 = run("wait-data\ndump restarted\n", second);
+    ASSERT_EQ(r2.exitCode, 0) << r2.err;
+    const Output o1 = readOutput(first), o2 = readOutput(second);
+    ASSERT_TRUE(o1.dumps.count("before") && o1.dumps.count("after") && o2.dumps.count("restarted"));
+    const float before = o1.dumps.at("before").lineHeight, after = o1.dumps.at("after").lineHeight;
+    EXPECT_GT(after, before * 1.1f) << "Ctrl+= did not enlarge the font";
+    EXPECT_NEAR(o2.dumps.at("restarted").lineHeight, after, 0.6f) << "the font scale was not kept across the restart";
+    std::ifstream ini(config + "/settings.ini");
+    std::string text((std::istreambuf_iterator<char>(ini)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("font_scale=1.2"), std::string::npos) << text;
+}
+
+// Shortcuts: Ctrl+2 opens the second tab (Processes), the About box names the version.
+TEST(GuiUserInput, ShortcutsAndAbout) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const std::string out = dir.file("out.txt");
+    auto r = runScript(dir, "wait-data\nkey ctrl+2\nframes 3\ndump tab\nclick about-button About\nframes 3\ndump about\n", out,
+                       {"--interval", "600000"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+    ASSERT_TRUE(o.dumps.count("tab") && o.dumps.count("about"));
+    EXPECT_TRUE(o.dumps.at("tab").has("tab-selected", "Processes"));
+    const auto about = o.dumps.at("about").withRole("about");
+    ASSERT_EQ(about.size(), 1u);
+    EXPECT_EQ(about[0].text.rfind("ipcscope " + std::string(ipcscope::core::version()), 0), 0u) << about[0].text;
 }
