@@ -264,6 +264,7 @@ public:
                      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                          ImGuiWindowFlags_NoBringToFrontOnFocus);
         handleShortcuts();
+        m_objects.pollPeek();
         drawToolbar();
         const float logHeight = 140.0f;
         const float statusHeight = ImGui::GetFrameHeightWithSpacing();
@@ -280,7 +281,7 @@ public:
     /// How soon the next frame is due when no event arrives: something on screen moves by
     /// itself (a live probe graph, a fading row) or nothing does.
     [[nodiscard]] std::chrono::milliseconds redrawPeriod() const {
-        if (m_probes.running()) return kGraphPeriod;
+        if (m_probes.running() || m_objects.peeking()) return kGraphPeriod;
         if (m_shownFamily && m_objects.animating(*m_shownFamily)) return kFadePeriod;
         if (ImGui::GetIO().WantTextInput) return kCaretPeriod;
         return kIdlePeriod;

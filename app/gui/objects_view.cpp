@@ -1,10 +1,12 @@
 #include "gui/views.h"
 
+#include "gui/hex_view.h"
 #include "gui/test_hook.h"
 
 #include "base/json.h"
 #include "base/utf8.h"
 #include "core/filter.h"
+#include "core/platform.h"
 #include "core/render.h"
 #include "core/table_export.h"
 
@@ -23,6 +25,13 @@ namespace {
 
 constexpr auto kNewHighlight = std::chrono::seconds(5);
 constexpr auto kGoneFade = std::chrono::seconds(4);
+constexpr std::size_t kPeekCap = 4096;  // bytes of shared memory read on request
+
+bool menuItem(const std::string& label, bool enabled = true) {
+    const bool clicked = ImGui::MenuItem(label.c_str(), nullptr, false, enabled);
+    noteItem("menu", label);
+    return clicked;
+}
 
 }  // namespace
 
@@ -154,6 +163,7 @@ void ObjectsView::draw(const core::Snapshot& snap, core::Family family) {
     }
     ImGui::SameLine();
     drawExport(columns, family);
+    drawTabState(snap, family);
 
     // The detail pane takes two fifths of the height, enough for long flows and peer lists.
     const float detailHeight = m_selected.empty() ? 0.0f : std::max(220.0f, ImGui::GetContentRegionAvail().y * 0.4f);
@@ -257,6 +267,8 @@ void ObjectsView::drawRows(const std::vector<Column>& columns) {
 void ObjectsView::clickRow(int index, const std::string& key, const core::IpcObject& obj) {
     const ImGuiIO& io = ImGui::GetIO();
     if (io.KeyCtrl) {
+        // The row picked by a plain click before is part of the selection being extended.
+        if (m_marked.empty() && !m_selected.empty()) m_marked.insert(m_selected);
         if (!m_marked.erase(key)) m_marked.insert(key);
     } else if (io.KeyShift && m_anchor >= 0 && m_anchor < static_cast<int>(m_rows.size())) {
         m_marked.clear();
@@ -288,25 +300,28 @@ std::vector<const core::IpcObject*> ObjectsView::markedRows() const {
 void ObjectsView::drawRowMenu(const std::vector<Column>& columns, const core::IpcObject& obj) {
     const auto rows = markedRows();
     const std::string n = rows.size() == 1 ? std::string("row") : std::to_string(rows.size()) + " rows";
-    if (ImGui::MenuItem("Copy name")) SDL_SetClipboardText(obj.name.c_str());
-    if (ImGui::MenuItem(("Copy " + n + " as JSON").c_str())) SDL_SetClipboardText(core::renderJsonRows(rows).c_str());
-    if (ImGui::MenuItem(("Copy " + n + " as CSV").c_str())) SDL_SetClipboardText(core::renderCsv(columns, rows).c_str());
+    if (menuItem("Copy name")) SDL_SetClipboardText(obj.name.c_str());
+    if (menuItem("Copy " + n + " as JSON")) SDL_SetClipboardText(core::renderJsonRows(rows).c_str());
+    if (menuItem("Copy " + n + " as CSV")) SDL_SetClipboardText(core::renderCsv(columns, rows).c_str());
     ImGui::Separator();
-    if (ImGui::MenuItem("Show holders")) m_selectedObject = &obj;  // the detail pane lists them
-    if (ImGui::BeginMenu("Open in process view", !obj.holders.empty() && static_cast<bool>(m_actions.openProcess))) {
-        for (const auto& h : obj.holders) {
-            const std::string label = std::to_string(h.pid) + " " + h.command;
-            if (ImGui::MenuItem(label.c_str())) m_actions.openProcess(h.pid);
-        }
+    if (menuItem("Show holders")) m_selectedObject = &obj;  // the detail pane lists them
+    const bool canOpen = !obj.holders.empty() && static_cast<bool>(m_actions.openProcess);
+    const bool openMenu = ImGui::BeginMenu("Open in process view", canOpen);
+    noteItem("menu", "Open in process view");
+    if (openMenu) {
+        for (const auto& h : obj.holders)
+            if (menuItem(std::to_string(h.pid) + " " + h.command)) m_actions.openProcess(h.pid);
         ImGui::EndMenu();
     }
-    if (ImGui::MenuItem("Send test message...", nullptr, false, static_cast<bool>(m_actions.sendTestMessage)))
-        m_actions.sendTestMessage(obj);
+    // Actions on the object itself (the inject form's "Send test message") go here.
+    if (menuItem("Send test message...", static_cast<bool>(m_actions.sendTestMessage))) m_actions.sendTestMessage(obj);
 }
 
 // Writes the shown rows of the table (filtered and sorted as on screen) to a file.
 void ObjectsView::drawExport(const std::vector<Column>& columns, core::Family family) {
-    if (ImGui::SmallButton("Export...")) {
+    const bool exportClicked = ImGui::SmallButton("Export...");
+    noteItem("button", "Export...");
+    if (exportClicked) {
         const std::time_t now = std::time(nullptr);
         char stamp[32] = {};
         std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
@@ -317,10 +332,13 @@ void ObjectsView::drawExport(const std::vector<Column>& columns, core::Family fa
     ImGui::Text("%zu rows, as the table shows them", m_rows.size());
     ImGui::SetNextItemWidth(420);
     ImGui::InputText("file", m_exportPath, sizeof m_exportPath);
+    noteItem("export-path", m_exportPath);
     const std::string path = m_exportPath;
     const bool json = path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0;
     ImGui::TextDisabled("a name ending in .json writes JSON, anything else CSV");
-    if (ImGui::Button("Save")) {
+    const bool save = ImGui::Button("Save");
+    noteItem("button", "Save");
+    if (save) {
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out << (json ? core::renderJsonRows(m_rows) : core::renderCsv(columns, m_rows));
         if (out) spdlog::info("exported {} rows to {}", m_rows.size(), path);
@@ -330,6 +348,23 @@ void ObjectsView::drawExport(const std::vector<Column>& columns, core::Family fa
     ImGui::SameLine();
     if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
+}
+
+// Why a table is empty or short: a source of this family failed (and why), or it found nothing.
+void ObjectsView::drawTabState(const core::Snapshot& snap, core::Family family) const {
+    const ImVec4 bad(1.0f, 0.45f, 0.35f, 1.0f);
+    for (const auto& e : snap.errors) {
+        if (e.family != family) continue;
+        const std::string text = "failed: " + e.error.message();
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextColored(bad, "%s", text.c_str());
+        ImGui::PopTextWrapPos();
+        noteItem("tab-state", text);
+    }
+    if (m_total == 0) {
+        ImGui::TextDisabled("none found");
+        noteItem("tab-state", "none found");
+    }
 }
 
 // Rows removed since the last snapshot stay at the bottom for a while, fading out.
@@ -364,6 +399,7 @@ void ObjectsView::drawDetails(const core::IpcObject& obj) {
         return;
     }
     if (ImGui::SmallButton("Copy as JSON")) copyAsJson(obj);
+    drawPeekButton(obj);
     ImGui::SameLine();
     const std::string title = std::string(core::kindName(obj.kind)) + "  " + base::escapeInvalidUtf8(obj.name);
     ImGui::PushTextWrapPos(0.0f);
@@ -374,7 +410,10 @@ void ObjectsView::drawDetails(const core::IpcObject& obj) {
     // shares of the pane: a value always has the room right of the labels and wraps at the pane's
     // edge, from the first frame on (a table would size its columns only after one frame).
     const float width = ImGui::GetContentRegionAvail().x;
-    if (ImGui::BeginChild("fields-side", ImVec2(width * 0.6f, 0))) drawFields(obj);
+    if (ImGui::BeginChild("fields-side", ImVec2(width * 0.6f, 0))) {
+        drawPeek(obj);  // asked for: shown first
+        drawFields(obj);
+    }
     ImGui::EndChild();
     ImGui::SameLine();
     if (ImGui::BeginChild("holders-side", ImVec2(0, 0))) drawHolders(obj);
@@ -398,6 +437,50 @@ void ObjectsView::drawFields(const core::IpcObject& obj) {
         ImGui::PopTextWrapPos();
         noteItem("field-value", value);
     }
+}
+
+void ObjectsView::pollPeek() {
+    if (!m_peek.pending.valid() || m_peek.pending.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+    auto result = m_peek.pending.get();
+    if (result) m_peek.bytes = std::move(result.value());
+    else m_peek.error = result.error().message();
+    m_peek.done = true;
+}
+
+// Shared memory is read only when the user asks, read-only, the first kPeekCap bytes, on a worker.
+void ObjectsView::drawPeekButton(const core::IpcObject& obj) {
+    if (obj.kind != core::Kind::PosixShm && obj.kind != core::Kind::Section) return;
+    const std::string key = rowKey(obj);
+    if (m_peek.key == key) return;
+    ImGui::SameLine();
+    const bool peek = ImGui::SmallButton("Peek at the first bytes");
+    noteItem("button", "Peek at the first bytes");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Reads the first %zu bytes, read-only; the object is never written.", kPeekCap);
+    if (peek && !m_peek.pending.valid()) {
+        m_peek = Peek{};
+        m_peek.key = key;
+        m_peek.size = obj.size.value_or(0);
+        m_peek.pending = std::async(std::launch::async, [copy = obj] { return platform::peekSharedMemory(copy, kPeekCap); });
+    }
+}
+
+void ObjectsView::drawPeek(const core::IpcObject& obj) {
+    if (m_peek.key != rowKey(obj)) return;
+    if (!m_peek.done) {
+        ImGui::TextDisabled("reading...");
+        return;
+    }
+    if (!m_peek.error.empty()) {
+        ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1.0f), "%s", m_peek.error.c_str());
+        noteItem("peek-info", m_peek.error);
+        return;
+    }
+    const std::string info = "the first " + std::to_string(m_peek.bytes.size()) + " of " + std::to_string(m_peek.size) +
+                             " bytes, read once (read-only)";
+    ImGui::TextDisabled("%s", info.c_str());
+    noteItem("peek-info", info);
+    const float lines = static_cast<float>(std::min<std::size_t>(8, (m_peek.bytes.size() + 15) / 16 + 1));
+    drawHexView("peek-hex", m_peek.bytes, ImGui::GetTextLineHeightWithSpacing() * lines + ImGui::GetStyle().WindowPadding.y * 2);
 }
 
 void ObjectsView::drawHolders(const core::IpcObject& obj) {

@@ -25,12 +25,12 @@ std::vector<Seen> g_lastFrame;
 constexpr int kFindTries = 600;  // frames to wait for an item to appear (data still loading)
 
 bool known(const std::string& command) {
-    for (const char* c : {"wait-data", "frames", "click", "type", "key", "idle", "dump", "measure", "hover"})
+    for (const char* c : {"wait-data", "frames", "click", "ctrl-click", "rclick", "type", "key", "idle", "dump", "dump-clipboard", "measure", "hover"})
         if (command == c) return true;
     return false;
 }
 
-void pushMouse(SDL_Window* window, Uint32 type, int x, int y) {
+void pushMouse(SDL_Window* window, Uint32 type, int x, int y, Uint8 button = SDL_BUTTON_LEFT) {
     SDL_Event e{};
     e.type = type;
     if (type == SDL_MOUSEMOTION) {
@@ -39,12 +39,23 @@ void pushMouse(SDL_Window* window, Uint32 type, int x, int y) {
         e.motion.y = y;
     } else {
         e.button.windowID = SDL_GetWindowID(window);
-        e.button.button = SDL_BUTTON_LEFT;
+        e.button.button = button;
         e.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
         e.button.clicks = 1;
         e.button.x = x;
         e.button.y = y;
     }
+    SDL_PushEvent(&e);
+}
+
+void pushKey(SDL_Window* window, Uint32 type, SDL_Keycode key, Uint16 mod) {
+    SDL_Event e{};
+    e.type = type;
+    e.key.windowID = SDL_GetWindowID(window);
+    e.key.state = type == SDL_KEYDOWN ? SDL_PRESSED : SDL_RELEASED;
+    e.key.keysym.sym = key;
+    e.key.keysym.scancode = SDL_GetScancodeFromKey(key);
+    e.key.keysym.mod = mod;
     SDL_PushEvent(&e);
 }
 
@@ -172,7 +183,18 @@ bool TestScript::step(SDL_Window* window, bool haveData) {
         ++m_next;
         return true;
     }
-    if (command == "click" || command == "hover") {
+    if (command == "dump-clipboard") {
+        // The clipboard as another program would paste it, one "clipboard" item per line.
+        m_out << "== " << arg << '\n';
+        char* text = SDL_GetClipboardText();
+        std::istringstream lines(text ? text : "");
+        SDL_free(text);
+        for (std::string l; std::getline(lines, l);) m_out << "clipboard\t0\t0\t0\t0\t" << l << '\n';
+        m_out.flush();
+        ++m_next;
+        return true;
+    }
+    if (command == "click" || command == "ctrl-click" || command == "rclick" || command == "hover") {
         const auto roleEnd = arg.find(' ');
         const std::string role = arg.substr(0, roleEnd), text = roleEnd == std::string::npos ? "" : arg.substr(roleEnd + 1);
         const Seen* hit = nullptr;
@@ -192,11 +214,15 @@ bool TestScript::step(SDL_Window* window, bool haveData) {
                                          : (hit->min.x + hit->max.x) / 2;
         const int x = static_cast<int>(aimX), y = static_cast<int>((hit->min.y + hit->max.y) / 2);
         // Move, press and release inside one frame, as a tap or a remote desktop delivers them.
+        const bool ctrl = command == "ctrl-click";
+        if (ctrl) pushKey(window, SDL_KEYDOWN, SDLK_LCTRL, KMOD_LCTRL);
         pushMouse(window, SDL_MOUSEMOTION, x, y);
-        if (command == "click") {
-            pushMouse(window, SDL_MOUSEBUTTONDOWN, x, y);
-            pushMouse(window, SDL_MOUSEBUTTONUP, x, y);
+        if (command != "hover") {
+            const Uint8 button = command == "rclick" ? SDL_BUTTON_RIGHT : SDL_BUTTON_LEFT;
+            pushMouse(window, SDL_MOUSEBUTTONDOWN, x, y, button);
+            pushMouse(window, SDL_MOUSEBUTTONUP, x, y, button);
         }
+        if (ctrl) pushKey(window, SDL_KEYUP, SDLK_LCTRL, KMOD_NONE);
         ++m_next;
         return false;
     }
@@ -226,16 +252,7 @@ bool TestScript::step(SDL_Window* window, bool haveData) {
         return false;
     }
     // As a keyboard sends them: Ctrl down, the key down and up, Ctrl up.
-    auto push = [&](Uint32 type, SDL_Keycode k, Uint16 m) {
-        SDL_Event e{};
-        e.type = type;
-        e.key.windowID = SDL_GetWindowID(window);
-        e.key.state = type == SDL_KEYDOWN ? SDL_PRESSED : SDL_RELEASED;
-        e.key.keysym.sym = k;
-        e.key.keysym.scancode = SDL_GetScancodeFromKey(k);
-        e.key.keysym.mod = m;
-        SDL_PushEvent(&e);
-    };
+    auto push = [&](Uint32 type, SDL_Keycode k, Uint16 m) { pushKey(window, type, k, m); };
     if (mod) push(SDL_KEYDOWN, SDLK_LCTRL, mod);
     push(SDL_KEYDOWN, key, mod);
     push(SDL_KEYUP, key, mod);

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <functional>
+#include <future>
 #include <cstdint>
 #include <memory>
 #include <set>
@@ -61,6 +62,10 @@ public:
     void focusFilter() { m_focusFilter = true; }
     /// Rows of `family` are still highlighted as new or fading out: the tab needs frames.
     [[nodiscard]] bool animating(core::Family family) const;
+    /// A read of shared memory the user asked for is under way: frames are needed to show it.
+    [[nodiscard]] bool peeking() const { return m_peek.pending.valid(); }
+    /// Takes the result of that read once it is there (every frame, whichever tab is shown).
+    void pollPeek();
 
 private:
     // What is left of a row after it went away: enough to show it fading out.
@@ -84,8 +89,22 @@ private:
     void drawRowMenu(const std::vector<Column>& columns, const core::IpcObject& obj);
     void drawExport(const std::vector<Column>& columns, core::Family family);
     void drawGhosts(const std::vector<Column>& columns, core::Family family);
+    void drawTabState(const core::Snapshot& snap, core::Family family) const;
+
+    // The opt-in look at the first bytes of a shared-memory object, read on a worker.
+    struct Peek {
+        std::string key;  // rowKey of the object read
+        std::uint64_t size = 0;
+        std::future<core::Result<std::vector<std::uint8_t>>> pending;
+        std::vector<std::uint8_t> bytes;
+        std::string error;
+        bool done = false;
+    };
+    void drawPeekButton(const core::IpcObject& obj);
+    void drawPeek(const core::IpcObject& obj);
 
     Actions m_actions;
+    Peek m_peek;
     std::vector<ChangeEvent> m_changes;
     std::set<std::string> m_marked;  // keys of rows picked with Ctrl/Shift+click
     int m_anchor = -1;               // row index of the last plain click (Shift+click range)

@@ -7,17 +7,21 @@
 #include "core/version.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <set>
 #include <sstream>
 
 using namespace ipcscope::test;
@@ -90,8 +94,8 @@ public:
         if (::mkdtemp(dir)) m_path = dir;
     }
     ~TempDir() {
-        for (const auto& f : m_files) std::remove(f.c_str());
-        ::rmdir(m_path.c_str());
+        std::error_code ec;
+        if (!m_path.empty()) std::filesystem::remove_all(m_path, ec);
     }
     std::string file(const std::string& name) {
         m_files.push_back(m_path + "/" + name);
@@ -105,13 +109,15 @@ private:
 };
 
 CmdResult runScript(TempDir& dir, const std::string& script, const std::string& out,
-                    const std::vector<std::string>& extra = {}) {
+                    const std::vector<std::string>& extra = {}, std::vector<std::string> env = {}) {
     const std::string scriptPath = dir.file("script.txt");
     std::ofstream(scriptPath) << script;
     std::vector<std::string> argv{"xvfb-run", "-a", "-s", "-screen 0 1280x800x24", IPCSCOPE_BIN, "gui",
                                   "--size", "1280x800", "--test-script", scriptPath, "--test-output", out};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    return runCmd(argv, 120);
+    // Settings and layout of the test's own, never the user's.
+    env.push_back("IPCSCOPE_CONFIG_DIR=" + dir.path() + "/config");
+    return runCmd(argv, 120, env);
 }
 
 }  // namespace
@@ -450,4 +456,185 @@ TEST(GuiUserInput, ShortcutsAndAbout) {
     const auto about = o.dumps.at("about").withRole("about");
     ASSERT_EQ(about.size(), 1u);
     EXPECT_EQ(about[0].text.rfind("ipcscope " + std::string(ipcscope::core::version()), 0), 0u) << about[0].text;
+}
+
+namespace {
+std::string readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// Two FIFOs of the test, each held open by the test and by a child (two real processes).
+struct TwoFifos {
+    explicit TwoFifos(TempDir& dir, const std::string& tag) {
+        a = dir.file(tag + "-" + std::to_string(::getpid()) + "-a");
+        b = dir.file(tag + "-" + std::to_string(::getpid()) + "-b");
+        ok = ::mkfifo(a.c_str(), 0600) == 0 && ::mkfifo(b.c_str(), 0600) == 0;
+        ka = ::open(a.c_str(), O_RDWR | O_NONBLOCK);
+        kb = ::open(b.c_str(), O_RDWR | O_NONBLOCK);
+        ok = ok && ka >= 0 && kb >= 0;
+    }
+    ~TwoFifos() {
+        ::close(ka);
+        ::close(kb);
+    }
+    std::string a, b;
+    int ka = -1, kb = -1;
+    bool ok = false;
+};
+}  // namespace
+
+// Export: the table filtered to the test's two FIFOs is written to a JSON and a CSV file, typed
+// into the export form as a user does; both files parse and hold exactly those rows.
+TEST(GuiUserInput, ExportWritesCsvAndJson) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    TwoFifos fifos(dir, "export");
+    ASSERT_TRUE(fifos.ok);
+    const std::string json = dir.file("rows.json"), csv = dir.file("rows.csv"), out = dir.file("out.txt");
+    const std::string filter = "kind:fifo export-" + std::to_string(::getpid());
+    auto exportTo = [](const std::string& path) {
+        return "click button Export...\nframes 3\nclick export-path *\nframes 2\nkey ctrl+a\ntype " + path +
+               "\nframes 3\ndump form\nclick button Save\nframes 3\n";
+    };
+    auto r = runScript(dir, "wait-data\nclick filter\ntype " + filter + "\nframes 3\ndump filtered\n" + exportTo(json) + exportTo(csv),
+                       out, {"--tab", "pipes", "--interval", "600000"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+    ASSERT_TRUE(o.dumps.count("filtered"));
+    ASSERT_EQ(o.dumps.at("filtered").withRole("row").size(), 2u);
+
+    const auto rows = nlohmann::json::parse(readFile(json), nullptr, false);
+    ASSERT_FALSE(rows.is_discarded()) << "not JSON: " << readFile(json);
+    ASSERT_TRUE(rows.is_array());
+    ASSERT_EQ(rows.size(), 2u) << rows.dump();
+    std::set<std::string> names;
+    for (const auto& row : rows) {
+        EXPECT_EQ(row.value("kind", ""), "fifo");
+        names.insert(row.value("name", ""));
+    }
+    EXPECT_EQ(names, (std::set<std::string>{fifos.a, fifos.b}));
+
+    // CSV: a header, then one line per row, the cells as the table shows them.
+    std::istringstream lines(readFile(csv));
+    std::vector<std::string> csvLines;
+    for (std::string l; std::getline(lines, l);) csvLines.push_back(l);
+    ASSERT_EQ(csvLines.size(), 3u) << readFile(csv);
+    EXPECT_EQ(csvLines[0].rfind("Kind,Name,", 0), 0u) << csvLines[0];
+    std::set<std::string> csvNames;
+    for (std::size_t i = 1; i < csvLines.size(); ++i) {
+        EXPECT_EQ(csvLines[i].rfind("fifo,", 0), 0u) << csvLines[i];
+        csvNames.insert(csvLines[i].substr(5, csvLines[i].find(',', 5) - 5));
+    }
+    EXPECT_EQ(csvNames, (std::set<std::string>{fifos.a, fifos.b}));
+}
+
+// Multi-select and the context menu: click one FIFO, Ctrl+click the other, copy both rows as CSV
+// from the right-click menu; then "Open in process view" on a FIFO a child holds opens the child.
+TEST(GuiUserInput, MultiSelectAndContextMenu) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    TwoFifos fifos(dir, "menu");
+    ASSERT_TRUE(fifos.ok);
+    Holder child(fifos.b);
+    ASSERT_GT(child.pid(), 0);
+    const std::string other = std::to_string(child.pid()), out = dir.file("out.txt");
+    const std::string filter = "kind:fifo menu-" + std::to_string(::getpid());
+    auto r = runScript(dir,
+                       "wait-data\nclick filter\ntype " + filter + "\nframes 3\n"
+                       "click cell " + fifos.a + "\nframes 3\n"
+                       "ctrl-click cell " + fifos.b + "\nframes 5\n"
+                       "rclick cell " + fifos.b + "\nframes 4\ndump menu\n"
+                       "click menu Copy 2 rows as CSV\nframes 3\ndump-clipboard csv\n"
+                       "click cell " + fifos.b + "\nframes 3\n"
+                       "rclick cell " + fifos.b + "\nframes 4\n"
+                       "click menu Open in process view\nframes 4\ndump submenu\n"
+                       "click menu " + other + " *\nframes 5\ndump opened\n",
+                       out, {"--tab", "pipes", "--interval", "600000"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+    ASSERT_TRUE(o.dumps.count("menu"));
+    const Dump& menu = o.dumps.at("menu");
+    for (const char* item : {"Copy name", "Copy 2 rows as JSON", "Copy 2 rows as CSV", "Show holders", "Open in process view",
+                             "Send test message..."})
+        EXPECT_TRUE(menu.has("menu", item)) << item;
+
+    ASSERT_TRUE(o.dumps.count("csv"));
+    const auto clip = o.dumps.at("csv").withRole("clipboard");
+    ASSERT_EQ(clip.size(), 3u) << "a header and the two marked rows";
+    EXPECT_EQ(clip[0].text.rfind("Kind,Name,", 0), 0u) << clip[0].text;
+    EXPECT_EQ(clip[1].text.rfind("fifo," + fifos.a + ",", 0), 0u) << clip[1].text;
+    EXPECT_EQ(clip[2].text.rfind("fifo," + fifos.b + ",", 0), 0u) << clip[2].text;
+
+    ASSERT_TRUE(o.dumps.count("opened"));
+    EXPECT_TRUE(o.dumps.at("opened").has("tab-selected", "Processes"));
+    bool opened = false;
+    for (const auto& i : o.dumps.at("opened").withRole("process-title")) opened = opened || i.text.rfind(other + " ", 0) == 0;
+    EXPECT_TRUE(opened) << "'Open in process view' did not open the child " << other;
+}
+
+// A tab whose source failed says so, and why, inside the tab; one that found nothing says that.
+TEST(GuiUserInput, FailedSourceIsExplainedInItsTab) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const std::string nobus = dir.path() + "/no-bus-here", out = dir.file("out.txt");
+    auto r = runScript(dir, "wait-data\nframes 3\ndump services\n", out, {"--tab", "services", "--interval", "600000"},
+                       {"DBUS_SYSTEM_BUS_ADDRESS=unix:path=" + nobus, "DBUS_SESSION_BUS_ADDRESS=unix:path=" + nobus});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+    ASSERT_TRUE(o.dumps.count("services"));
+    const Dump& d = o.dumps.at("services");
+    EXPECT_TRUE(d.has("tab-selected", "services"));
+    bool failed = false;
+    for (const auto& i : d.withRole("tab-state")) failed = failed || (i.text.rfind("failed: ", 0) == 0 && i.text.find(nobus) != std::string::npos);
+    EXPECT_TRUE(failed) << "no 'failed: ... " << nobus << "' in the services tab";
+}
+
+// The opt-in look at shared memory: nothing is read until the user asks; then the first bytes of
+// the test's POSIX shm object show in the hex view, capped, and the object is left as it was.
+TEST(GuiUserInput, PeekAtSharedMemory) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const std::string name = "/ipcscope-peek-" + std::to_string(::getpid());
+    const int fd = ::shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
+    ASSERT_GE(fd, 0);
+    std::string content(8192, '\0');
+    const std::string text = "ipcscope peek test bytes";
+    content.replace(0, text.size(), text);
+    content[8191] = 'Z';
+    ASSERT_EQ(::write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
+    struct stat before {};
+    ASSERT_EQ(::fstat(fd, &before), 0);
+    const std::string out = dir.file("out.txt");
+    auto r = runScript(dir,
+                       "wait-data\nclick filter\ntype kind:posix-shm " + name.substr(1) + "\nframes 3\n"
+                       "click row posix-shm\nframes 3\ndump selected\n"
+                       "click button Peek at the first bytes\nframes 5\ndump peek\n",
+                       out, {"--tab", "mappings", "--interval", "600000"});
+    struct stat after {};
+    const bool statOk = ::fstat(fd, &after) == 0;
+    std::string now(content.size(), '\0');
+    const bool readOk = ::pread(fd, now.data(), now.size(), 0) == static_cast<ssize_t>(now.size());
+    ::close(fd);
+    ::shm_unlink(name.c_str());
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+
+    ASSERT_TRUE(o.dumps.count("selected"));
+    EXPECT_TRUE(o.dumps.at("selected").has("detail-title", "posix-shm  " + name));
+    EXPECT_TRUE(o.dumps.at("selected").withRole("hex").empty()) << "shared memory was read before the user asked";
+
+    ASSERT_TRUE(o.dumps.count("peek"));
+    const Dump& p = o.dumps.at("peek");
+    EXPECT_TRUE(p.has("peek-info", "the first 4096 of 8192 bytes, read once (read-only)"));
+    const auto hex = p.withRole("hex");
+    ASSERT_FALSE(hex.empty());
+    EXPECT_EQ(hex[0].text, "00000000  69 70 63 73 63 6f 70 65  20 70 65 65 6b 20 74 65  |ipcscope peek te|");
+    for (const auto& h : hex) EXPECT_EQ(h.text.find('Z'), std::string::npos) << "read past the cap: " << h.text;
+
+    ASSERT_TRUE(statOk && readOk);
+    EXPECT_EQ(now, content) << "the object changed";
+    EXPECT_EQ(after.st_size, before.st_size);
+    EXPECT_EQ(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
+    EXPECT_EQ(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
 }
