@@ -19,13 +19,12 @@
 namespace ipcscope::win {
 namespace {
 
-using OpenFn = NTSTATUS(NTAPI*)(PHANDLE, ACCESS_MASK, POBJECT_ATTRIBUTES);
 using QueryFn = NTSTATUS(NTAPI*)(HANDLE, int, PVOID, ULONG, PULONG);
 
 struct SyncType {
     const char* typeName;  // in the object directory and the handle table
     core::Kind kind;
-    OpenFn open;
+    NtOpenFn open;
     QueryFn query;
 };
 const std::array<SyncType, 3> kSyncTypes{{
@@ -36,26 +35,15 @@ const std::array<SyncType, 3> kSyncTypes{{
 
 // The object's state into its row, or why it could not be read into its error.
 void describeState(const SyncType& type, const std::wstring& ntPath, core::IpcObject& obj) {
-    if (ntPath.size() * sizeof(wchar_t) > 0xFFF0) {
-        obj.error = "path too long";
+    auto opened = openByPath(type.open, nt::kSyncQueryState, ntPath, "cannot open");
+    if (!opened) {
+        obj.error = opened.error().message();
         return;
     }
-    UNICODE_STRING name;
-    name.Buffer = const_cast<PWSTR>(ntPath.c_str());
-    name.Length = static_cast<USHORT>(ntPath.size() * sizeof(wchar_t));
-    name.MaximumLength = name.Length;
-    OBJECT_ATTRIBUTES attrs;
-    InitializeObjectAttributes(&attrs, &name, OBJ_CASE_INSENSITIVE, nullptr, nullptr);
-    HANDLE raw = nullptr;
-    NTSTATUS st = type.open(&raw, nt::kSyncQueryState, &attrs);
-    if (!NT_SUCCESS(st)) {
-        obj.error = core::Error::fromNtStatus(static_cast<std::uint32_t>(st), "cannot open " + narrow(ntPath)).message();
-        return;
-    }
-    UniqueHandle h(raw);
+    UniqueHandle h(*opened);
     alignas(8) std::uint8_t info[nt::kSyncBasicInformationSize] = {};
     ULONG used = 0;
-    st = type.query(h.get(), 0, info, sizeof info, &used);
+    const NTSTATUS st = type.query(h.get(), 0, info, sizeof info, &used);
     if (!NT_SUCCESS(st)) {
         obj.error = core::Error::fromNtStatus(static_cast<std::uint32_t>(st), "cannot query the state").message();
         return;
