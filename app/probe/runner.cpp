@@ -129,6 +129,25 @@ core::Status runProbe(const RunSpec& spec, RunResult& r, const LineCallback& onL
         killAll();
         return e;
     };
+    // When the sender fails first, the receiver usually saw why (it closed the stream on a bad
+    // message): its error, if it reports one within a moment, is the one to show.
+    auto senderFailed = [&](Error e) -> core::Status {
+        Side& rx = sides[0];
+        const auto until = Clock::now() + std::chrono::milliseconds(1000);
+        while (!rx.ended && rx.series->state() == core::ProbeState::Running && Clock::now() < until) {
+            auto line = rx.child->readLine(std::chrono::milliseconds(50), wire::kMaxProbeLineLength);
+            if (!line) {
+                if (line.error().code == Errc::Timeout) continue;
+                break;
+            }
+            if (!line->has_value()) break;
+            (void)rx.series->feed(**line);
+        }
+        if (rx.series->state() == core::ProbeState::Failed)
+            return failWith(Error::make(Errc::Io, who + " receiver failed: " + rx.series->failure()));
+        return failWith(std::move(e));
+    };
+    auto sideFailed = [&](const Side& side, Error e) { return &side == &sides[1] ? senderFailed(std::move(e)) : failWith(std::move(e)); };
     {
         auto rx = ChildProcess::spawn(*exe, probeArgs(spec, *t, "receiver"));
         if (!rx) return rx.error();
@@ -160,10 +179,10 @@ core::Status runProbe(const RunSpec& spec, RunResult& r, const LineCallback& onL
                 side.ended = true;
                 (void)side.child->wait(std::chrono::milliseconds(3000));
                 if (auto st = side.series->finish(); !st)
-                    return failWith(Error::make(Errc::Io, who + " " + side.role + " died (" + side.child->exitDescription() + "): " +
+                    return sideFailed(side, Error::make(Errc::Io, who + " " + side.role + " died (" + side.child->exitDescription() + "): " +
                                                               st.error().context));
                 if (side.series->state() == core::ProbeState::Failed)
-                    return failWith(Error::make(Errc::Io, who + " " + side.role + " failed: " + side.series->failure()));
+                    return sideFailed(side, Error::make(Errc::Io, who + " " + side.role + " failed: " + side.series->failure()));
                 if (!side.child->exitedCleanly())
                     return failWith(Error::make(Errc::Io, who + " " + side.role + " reported done but ended with " +
                                                               side.child->exitDescription()));
@@ -172,7 +191,7 @@ core::Status runProbe(const RunSpec& spec, RunResult& r, const LineCallback& onL
             if (auto st = side.series->feed(**line); !st)
                 return failWith(Error::make(Errc::Malformed, who + " " + side.role + " printed garbage: " + st.error().context));
             if (side.series->state() == core::ProbeState::Failed)
-                return failWith(Error::make(Errc::Io, who + " " + side.role + " failed: " + side.series->failure()));
+                return sideFailed(side, Error::make(Errc::Io, who + " " + side.role + " failed: " + side.series->failure()));
             if (&side == &sides[0]) {
                 if (onLine) onLine(r.receiver);
                 // The receiver listens: start the sender with its endpoint.
