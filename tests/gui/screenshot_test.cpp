@@ -127,10 +127,10 @@ TEST(GuiScreenshot, ThroughputTabGraphsAProbeRun) {
     const std::string live = std::string(dir) + "/probe.png";
     auto r0 = runGui({"--screenshot", idle, "--frames", "5", "--tab", "throughput", "--size", "1280x800"});
     ASSERT_EQ(r0.exitCode, 0) << r0.err;
-    // The socket probe started at launch; the screenshot is taken once it finished.
-    auto r1 = runGui({"--screenshot", live, "--frames", "5", "--tab", "throughput", "--probe", "socket", "--size", "1280x800"});
+    // The tcp probe started at launch; the screenshot is taken once it finished.
+    auto r1 = runGui({"--screenshot", live, "--frames", "5", "--tab", "throughput", "--probe", "tcp", "--size", "1280x800"});
     ASSERT_EQ(r1.exitCode, 0) << r1.err;
-    EXPECT_EQ(r1.err.find("probe socket:"), std::string::npos) << "the probe failed: " << r1.err;
+    EXPECT_EQ(r1.err.find("probe tcp:"), std::string::npos) << "the probe failed: " << r1.err;
     Image a = load(idle), b = load(live);
     ASSERT_TRUE(a.px && b.px);
     const int before = plotLinePixels(a), after = plotLinePixels(b);
