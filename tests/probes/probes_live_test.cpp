@@ -118,7 +118,9 @@ void killProcess(std::uint64_t pid) {
 TEST(Probes, EveryTransportBulkIsVerified) {
     for (const auto& t : probe::transports()) expectVerified(spec(t.name, 4u << 20, t.name == std::string("udp") ? 16u << 10 : 64u << 10));
     expectVerified(spec("shm", 9u << 20, 1000));  // 9438 messages through 8389 slots: the ring wraps
-    expectVerified(spec("pipe", (1u << 20) + 7, 1000));
+#if !defined(_WIN32)
+    expectVerified(spec("pipe", (1u << 20) + 7, 1000));  // under Wine about 1 ms a message: Linux only
+#endif
 }
 
 TEST(Probes, EveryTransportPingPongIsVerified) {
