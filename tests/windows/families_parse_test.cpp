@@ -367,6 +367,29 @@ TEST(SyncState, ShortAnswersAndOtherKindsAreErrors) {
     EXPECT_EQ(syncStateDetails(core::Kind::Section, eight).error().code, core::Errc::InvalidArgument);
 }
 
+// NtQueryMutant class 1 exists from Windows 10 on, not in Wine 8.0: its CLIENT_ID by hand.
+TEST(SyncState, MutexOwnerFromItsClientId) {
+    std::vector<std::uint8_t> b;
+    putLe(b, 0, 0x1a2c, 8);
+    putLe(b, 8, 0x3b04, 8);
+    auto owner = decodeMutexOwner(b);
+    ASSERT_TRUE(owner.ok() && owner->has_value());
+    EXPECT_EQ((*owner)->pid, 0x1a2cu);
+    EXPECT_EQ((*owner)->tid, 0x3b04u);
+    std::vector<std::uint8_t> b32;
+    putLe(b32, 0, 400, 4);
+    putLe(b32, 4, 404, 4);
+    auto owner32 = decodeMutexOwner(b32, 4);
+    ASSERT_TRUE(owner32.ok() && owner32->has_value());
+    EXPECT_EQ((*owner32)->tid, 404u);
+    const std::vector<std::uint8_t> none(16, 0);
+    auto free = decodeMutexOwner(none);
+    ASSERT_TRUE(free.ok());
+    EXPECT_FALSE(free->has_value());
+    EXPECT_EQ(decodeMutexOwner(b32).error().code, core::Errc::Malformed);  // 8 bytes, 64-bit layout
+    EXPECT_FALSE(decodeMutexOwner(b, 6).ok());
+}
+
 // What Wine 8.0 cannot show (it has no ALPC and no \RPC Control): a listing of \RPC Control as
 // Windows returns it, merged with the names of ALPC Port handles from the handle table.
 TEST(AlpcPorts, RowsFromAnRpcControlListingWithTheirServers) {

@@ -189,6 +189,21 @@ core::Result<nlohmann::ordered_json> syncStateDetails(core::Kind kind, std::span
     }
 }
 
+core::Result<std::optional<MutexOwner>> decodeMutexOwner(std::span<const std::uint8_t> info, unsigned pointerSize) {
+    if (pointerSize != 4 && pointerSize != 8) return core::Error::make(core::Errc::InvalidArgument, "pointer size must be 4 or 8");
+    if (info.size() < 2u * pointerSize)
+        return core::Error::make(core::Errc::Malformed, "a mutex's owner takes " + std::to_string(2 * pointerSize) + " bytes, got " +
+                                                            std::to_string(info.size()));
+    auto pointer = [&](std::size_t at) {
+        std::uint64_t v = 0;
+        for (unsigned i = 0; i < pointerSize; ++i) v |= static_cast<std::uint64_t>(info[at + i]) << (8 * i);
+        return v;
+    };
+    const MutexOwner owner{pointer(0), pointer(pointerSize)};
+    if (owner.pid == 0 && owner.tid == 0) return std::optional<MutexOwner>();
+    return std::optional<MutexOwner>(owner);
+}
+
 std::u16string ntChildPath(std::u16string_view directory, std::u16string_view name) {
     std::u16string path(directory);
     if (path.empty() || path.back() != u'\\') path += u'\\';

@@ -70,6 +70,16 @@ struct StringBinding {
 /// Malformed when fewer than 8 bytes; InvalidArgument for another kind.
 [[nodiscard]] core::Result<nlohmann::ordered_json> syncStateDetails(core::Kind kind, std::span<const std::uint8_t> info);
 
+/// The thread that owns a mutex, from NtQueryMutant class 1 (MutantOwnerInformation, Windows 10
+/// on; Wine 8.0 answers STATUS_INVALID_INFO_CLASS): a CLIENT_ID {UniqueProcess, UniqueThread} of
+/// two pointers. Null ids (a free mutex) give nullopt; fewer bytes than two pointers are Malformed.
+struct MutexOwner {
+    std::uint64_t pid = 0;
+    std::uint64_t tid = 0;
+};
+[[nodiscard]] core::Result<std::optional<MutexOwner>> decodeMutexOwner(std::span<const std::uint8_t> info,
+                                                                       unsigned pointerSize = 8);
+
 /// The NT path of an object in a directory: "\RPC Control" + "x" is "\RPC Control\x", "\" + "x" is "\x".
 [[nodiscard]] std::u16string ntChildPath(std::u16string_view directory, std::u16string_view name);
 

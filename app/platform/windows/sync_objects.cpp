@@ -21,6 +21,8 @@ namespace {
 
 using QueryFn = NTSTATUS(NTAPI*)(HANDLE, int, PVOID, ULONG, PULONG);
 
+constexpr int kMutantOwnerInformation = 1;  // Windows 10 on; not in Wine 8.0
+
 struct SyncType {
     const char* typeName;  // in the object directory and the handle table
     core::Kind kind;
@@ -54,6 +56,14 @@ void describeState(const SyncType& type, const std::wstring& ntPath, core::IpcOb
         return;
     }
     for (auto it = details->begin(); it != details->end(); ++it) obj.details[it.key()] = it.value();
+    if (type.kind == core::Kind::Mutex && (*details)["owned"] == true) {
+        alignas(8) std::uint8_t owner[2 * sizeof(void*)] = {};
+        if (NT_SUCCESS(type.query(h.get(), kMutantOwnerInformation, owner, sizeof owner, &used)))
+            if (auto who = decodeMutexOwner(owner, sizeof(void*)); who && *who) {
+                obj.details["owner_pid"] = (*who)->pid;
+                obj.details["owner_tid"] = (*who)->tid;
+            }
+    }
 }
 
 }  // namespace
