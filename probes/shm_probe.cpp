@@ -42,8 +42,10 @@ struct RingControl {
     alignas(64) std::atomic<std::uint64_t> read;
     alignas(64) std::atomic<std::uint32_t> dataSeq;
     std::atomic<std::uint32_t> readerWaiting;
+    std::atomic<std::uint64_t> readerTarget;  ///< a sleeping reader wants `written` to reach this
     alignas(64) std::atomic<std::uint32_t> spaceSeq;
     std::atomic<std::uint32_t> writerWaiting;
+    std::atomic<std::uint64_t> writerTarget;  ///< a sleeping writer wants `read` to reach this
 };
 
 struct Control {
@@ -97,7 +99,7 @@ void waitUntil(Ready ready, std::atomic<std::uint32_t>& seq, std::atomic<std::ui
             continue;
         }
         const std::uint32_t seen = seq.load(std::memory_order_relaxed);
-        waiting.store(1, std::memory_order_relaxed);
+        waiting.store(1, std::memory_order_release);
         std::atomic_thread_fence(std::memory_order_seq_cst);
         if (ready()) {
             waiting.store(0, std::memory_order_relaxed);
@@ -108,11 +110,13 @@ void waitUntil(Ready ready, std::atomic<std::uint32_t>& seq, std::atomic<std::ui
     }
 }
 
-/// After publishing a counter: wakes the other side if it sleeps.
-void notify(std::atomic<std::uint32_t>& seq, std::atomic<std::uint32_t>& waiting, Sleeper& sleeper, bool spin) {
+/// After publishing a counter: wakes the other side if it sleeps and `due()` (what it waits
+/// for has come; looked at only when it sleeps).
+template <class Due>
+void notify(std::atomic<std::uint32_t>& seq, std::atomic<std::uint32_t>& waiting, Sleeper& sleeper, bool spin, Due due) {
     if (spin) return;
     std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (waiting.load(std::memory_order_relaxed)) {
+    if (waiting.load(std::memory_order_acquire) && due()) {
         seq.fetch_add(1, std::memory_order_relaxed);
         sleeper.wake(seq);
     }
@@ -206,25 +210,31 @@ public:
         if (auto st = openSleepers(name, false); !st) return st;
         setUp(o, true);
         m_control->attached.store(1, std::memory_order_release);
-        notify(m_control->attached, m_control->attachWaiting, m_sleepAttach, o.spin);
+        notify(m_control->attached, m_control->attachWaiting, m_sleepAttach, o.spin, [] { return true; });
         return core::okStatus();
     }
 
     Status send(const unsigned char* msg, std::size_t n) override {
         RingControl& r = *m_tx;
         if (m_txWritten - m_txReadSeen >= m_slots) {
+            // Sleep until a batch of slots is free, not just one: fewer wake-ups.
+            r.writerTarget.store(m_txWritten - m_slots + m_batch, std::memory_order_relaxed);
             waitUntil([&] { return m_txWritten - (m_txReadSeen = r.read.load(std::memory_order_acquire)) < m_slots; }, r.spaceSeq,
                       r.writerWaiting, *m_txSpaceSleeper, m_spin);
         }
         std::memcpy(m_txData + (m_txWritten % m_slots) * m_slotBytes, msg, std::min<std::size_t>(n, m_slotBytes));
         r.written.store(++m_txWritten, std::memory_order_release);
-        notify(r.dataSeq, r.readerWaiting, *m_txDataSleeper, m_spin);
+        // The end marker always wakes the reader; other messages once its batch is there.
+        const bool end = n >= sizeof(MessageHeader) && (reinterpret_cast<const MessageHeader*>(msg)->flags & kEndFlag);
+        notify(r.dataSeq, r.readerWaiting, *m_txDataSleeper, m_spin,
+               [&] { return end || m_txWritten >= r.readerTarget.load(std::memory_order_relaxed); });
         return core::okStatus();
     }
 
     Status receive(MessageView& view) override {
         RingControl& r = *m_rx;
         if (m_rxWrittenSeen == m_rxRead) {
+            r.readerTarget.store(m_rxRead + m_batch, std::memory_order_relaxed);
             waitUntil([&] { return (m_rxWrittenSeen = r.written.load(std::memory_order_acquire)) != m_rxRead; }, r.dataSeq,
                       r.readerWaiting, *m_rxDataSleeper, m_spin);
         }
@@ -239,7 +249,8 @@ public:
     void release() override {
         RingControl& r = *m_rx;
         r.read.store(++m_rxRead, std::memory_order_release);
-        notify(r.spaceSeq, r.writerWaiting, *m_rxSpaceSleeper, m_spin);
+        notify(r.spaceSeq, r.writerWaiting, *m_rxSpaceSleeper, m_spin,
+               [&] { return m_rxRead >= r.writerTarget.load(std::memory_order_relaxed); });
     }
 
 private:
@@ -253,6 +264,9 @@ private:
         m_spin = o.spin;
         m_slots = m_control->slots;
         m_slotBytes = static_cast<std::size_t>(m_control->slotBytes);
+        // A sleeping side is woken when a quarter of the ring is ready for it (bulk), or at
+        // once (ping-pong: each message is awaited).
+        m_batch = o.mode == ProbeMode::Bulk ? std::max<std::uint64_t>(1, m_slots / 4) : 1;
         unsigned char* rings = m_base + kControlBytes;
         const std::size_t ringBytes = static_cast<std::size_t>(m_slots) * m_slotBytes;
         const int tx = sender ? 0 : 1;
@@ -282,6 +296,7 @@ private:
     unsigned char* m_txData = nullptr;
     const unsigned char* m_rxData = nullptr;
     std::uint64_t m_slots = 0;
+    std::uint64_t m_batch = 1;
     std::size_t m_slotBytes = 0;
     std::uint64_t m_txWritten = 0;
     std::uint64_t m_txReadSeen = 0;

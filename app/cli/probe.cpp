@@ -57,6 +57,7 @@ nlohmann::json toJson(const probe::RunSpec& spec, const probe::RunResult& r) {
     nlohmann::json j;
     j["transport"] = spec.transport;
     j["mode"] = std::string(wire::probeModeName(spec.mode));
+    if (spec.spin) j["spin"] = true;
     j["protocol_version"] = s.hello() ? s.hello()->version : 0;
     j["message_size"] = s.hello() ? s.hello()->messageSize : spec.messageSize;
     j["bytes_requested"] = spec.bytes;
@@ -94,7 +95,8 @@ nlohmann::json toJson(const probe::RunSpec& spec, const probe::RunResult& r) {
 /// One line per finished run.
 void printSummary(const probe::RunSpec& spec, const probe::RunResult& r) {
     const auto& d = *r.receiver.done();
-    std::string line = spec.transport + " " + std::string(wire::probeModeName(spec.mode)) + " " + sizeText(spec.messageSize) + ": " +
+    std::string line = spec.transport + " " + std::string(wire::probeModeName(spec.mode)) + (spec.spin ? " spin" : "") + " " +
+                       sizeText(spec.messageSize) + ": " +
                        mib(d.totalBytes) + " in " + std::to_string(static_cast<double>(d.elapsedUs) / 1e6).substr(0, 5) + " s = ";
     char buf[160];
     std::snprintf(buf, sizeof buf, "%.1f MiB/s, %.0f messages/s", r.receiver.averageMiBps(), perSecond(d.messages, d.elapsedUs));
@@ -157,6 +159,7 @@ Runner addProbe(CLI::App& app) {
     run->add_option("transport", a->transports, help)->required()->check(CLI::IsMember(names));
     run->add_option("--mode", a->mode, "bulk: a one-way stream, bytes/s; pingpong: round trips, latency percentiles")
         ->check(CLI::IsMember({"bulk", "pingpong"}));
+    run->add_flag("--spin", a->spec.spin, "shm: poll instead of sleeping while waiting (uses two full cores; labelled spin)");
     run->add_flag("--sweep", a->sweep, "Run every message size from 64 B to 4 MiB in powers of 4");
     run->add_option("--bytes", a->spec.bytes, "Bytes to move (suffixes K, M, G: powers of 1024)")
         ->transform(CLI::AsSizeValue(false))
@@ -214,7 +217,8 @@ Runner addProbe(CLI::App& app) {
             auto onLine = [&](const core::ThroughputSeries& s) {
                 if (a->json || !single) return;
                 if (printed == 0 && s.hello()) {
-                    std::printf("probe %s %s, %s in messages of %llu bytes, two processes\n", spec.transport.c_str(), a->mode.c_str(),
+                    std::printf("probe %s %s%s, %s in messages of %llu bytes, two processes\n", spec.transport.c_str(), a->mode.c_str(),
+                                spec.spin ? " spin" : "",
                                 mib(spec.bytes).c_str(), static_cast<unsigned long long>(s.hello()->messageSize));
                     printed = 1;
                 }

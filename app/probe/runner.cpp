@@ -102,10 +102,12 @@ struct Side {
 };
 
 std::vector<std::string> probeArgs(const RunSpec& spec, const TransportInfo& t, const char* role) {
-    return {"--transport", t.name, "--role", role, "--mode", std::string(wire::probeModeName(spec.mode)), "--bytes",
+    std::vector<std::string> args{"--transport", t.name, "--role", role, "--mode", std::string(wire::probeModeName(spec.mode)), "--bytes",
             std::to_string(spec.bytes), "--message-size", std::to_string(spec.messageSize), "--interval-ms",
             std::to_string(spec.intervalMs), "--seconds", std::to_string(spec.seconds), "--corrupt-message",
             std::to_string(spec.corruptMessage)};
+    if (spec.spin) args.emplace_back("--spin");
+    return args;
 }
 
 }  // namespace

@@ -36,6 +36,8 @@ struct RunSpec {
     std::chrono::milliseconds stallTimeout{5000};
     /// Test fault: the sender damages message N (1-based) after computing its checksum.
     std::uint64_t corruptMessage = 0;
+    /// shm: both sides poll instead of sleeping (labelled "spin" in every output).
+    bool spin = false;
 };
 
 /// Both sides of one run, merged.

@@ -118,6 +118,21 @@ TEST(ProbeCli, PingPongSweepPrintsOneObjectPerRunAndProgressOnStderr) {
     (void)secs;
 }
 
+TEST(ProbeCli, SpinIsLabelledInEveryOutput) {
+    auto [j1, s1] = run({IPCSCOPE_BIN, "probe", "run", "shm", "--spin", "--bytes", "4M", "--seconds", "5", "--json"});
+    ASSERT_EQ(j1.exitCode, 0) << j1.err;
+    auto j = nlohmann::json::parse(j1.out);
+    EXPECT_EQ(j["spin"], true);
+    EXPECT_EQ(j["verified"], true);
+    EXPECT_EQ(j["ring_bytes"], 8u << 20);
+    auto [t1, s2] = run({IPCSCOPE_BIN, "probe", "run", "shm", "--spin", "--bytes", "4M", "--seconds", "5"});
+    ASSERT_EQ(t1.exitCode, 0) << t1.err;
+    EXPECT_NE(t1.out.find("probe shm bulk spin"), std::string::npos) << t1.out;
+    EXPECT_NE(t1.out.find("shm bulk spin 64 KiB: 4.0 MiB"), std::string::npos) << t1.out;
+    (void)s1;
+    (void)s2;
+}
+
 TEST(ProbeCli, TextOutputShowsSamplesAndSummaryNextToTheBinary) {
     // No --probe-dir: the probes are found next to the ipcscope binary.
     auto [r, secs] = run({IPCSCOPE_BIN, "probe", "run", "unix", "--bytes", "8M", "--interval-ms", "20", "--seconds", "5"});
