@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -281,8 +282,15 @@ TEST(GuiUserInput, ProcessViewAndGraph) {
     ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
     const int keep = ::open(fifo.c_str(), O_RDWR);
     ASSERT_GE(keep, 0);
+    // A Unix socket pair too: the child inherits the other end.
+    int pair[2] = {-1, -1};
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
     Holder child(fifo);
     ASSERT_GT(child.pid(), 0);
+    ::close(pair[1]);
+    struct stat sock {};
+    ASSERT_EQ(::fstat(pair[0], &sock), 0);
+    const std::string socketName = "socket:[" + std::to_string(sock.st_ino) + "]";
     const std::string me = std::to_string(::getpid()), other = std::to_string(child.pid());
     const std::string out = dir.file("out.txt");
     auto r = runScript(dir,
@@ -303,11 +311,13 @@ TEST(GuiUserInput, ProcessViewAndGraph) {
                        "dump opened\n",
                        out, {"--interval", "600000"});
     ::close(keep);
+    ::close(pair[0]);
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const Output o = readOutput(out);
     ASSERT_TRUE(o.dumps.count("process"));
     const Dump& p = o.dumps.at("process");
     EXPECT_TRUE(p.has("held", fifo)) << "the FIFO is not among what the process holds";
+    EXPECT_TRUE(p.has("held", socketName)) << "the Unix socket " << socketName << " is not among what the process holds";
     bool otherEnd = false;
     for (const auto& i : p.withRole("other-end")) otherEnd = otherEnd || i.text.find(other + " ") != std::string::npos;
     EXPECT_TRUE(otherEnd) << "the child holding the other end is not shown";
