@@ -2,8 +2,8 @@
 // snapshot the sampler published; it never enumerates objects itself.
 //
 // Frames are drawn when something changed, not continuously: the loop sleeps in
-// SDL_WaitEventTimeout until input arrives, the sampler publishes (it pushes an SDL user event
-// from its thread) or an animation runs (fading rows, a live probe graph).
+// SDL_WaitEventTimeout until input arrives, the sampler publishes or a test message is sent (they
+// push an SDL user event from their thread) or an animation runs (fading rows, a live probe graph).
 
 #include "gui/gui.h"
 #include "gui/input.h"
@@ -180,15 +180,21 @@ public:
     Monitor(const Options& options, const LogSinkScope& logSink, Uint32 wakeEvent)
         : m_options(options), m_sampler(sampledFamilies(), std::chrono::milliseconds(options.intervalMs)),
           m_log(logSink.ring()), m_select(options.tab) {
-        m_sampler.setOnPublish([wakeEvent] {
+        if (!options.sendTarget.empty()) m_objects.openSendForm(options.sendTarget);
+        const auto wake = [wakeEvent] {
             SDL_Event e{};
             e.type = wakeEvent;
             SDL_PushEvent(&e);
-        });
+        };
+        m_sampler.setOnPublish(wake);
+        m_objects.sendForm().setOnResult(wake);
         if (!options.probe.empty() && !m_probes.start(options.probe))
             spdlog::warn("unknown probe transport {}", options.probe);
     }
-    ~Monitor() { m_sampler.setOnPublish({}); }
+    ~Monitor() {
+        m_sampler.setOnPublish({});
+        m_objects.sendForm().setOnResult({});
+    }
     Monitor(const Monitor&) = delete;
     Monitor& operator=(const Monitor&) = delete;
 
@@ -336,7 +342,7 @@ private:
 
 struct Pumped {
     int input = 0;  ///< input and window events
-    int wakes = 0;  ///< a new snapshot was published
+    int wakes = 0;  ///< a worker woke the loop (a new snapshot, a send result)
 };
 
 /// Drains the SDL events (waiting up to `timeoutMs` for the first); sets `quit` when the window
@@ -387,7 +393,8 @@ int frameLoop(const Options& options, Window& window, Monitor& monitor, TestScri
         // Input gets the frames Dear ImGui needs to settle; a new snapshot needs one.
         if (events.input > 0) framesOwed = std::max(framesOwed, kFramesAfterInput + 1);
         const bool fresh = monitor.takeSnapshot();
-        if (!drawNow && events.input == 0 && !fresh && Clock::now() - lastFrame < period) continue;
+        // A wake without a new snapshot is a worker's result (a test message sent): draw it.
+        if (!drawNow && events.input == 0 && events.wakes == 0 && !fresh && Clock::now() - lastFrame < period) continue;
 
         window.beginFrame(input);
         monitor.draw();

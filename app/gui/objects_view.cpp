@@ -6,6 +6,7 @@
 #include "base/utf8.h"
 
 #include "core/render.h"
+#include "core/target.h"
 
 #include <SDL.h>
 #include <imgui.h>
@@ -165,6 +166,7 @@ void ObjectsView::draw(const core::Snapshot& snap, core::Family family) {
         if (m_selectedObject) drawDetails(*m_selectedObject);
         else ImGui::TextDisabled("the selected object is gone");
     }
+    m_sendForm.draw();
 }
 
 void ObjectsView::drawRows(const std::vector<Column>& columns) {
@@ -192,6 +194,10 @@ void ObjectsView::drawRows(const std::vector<Column>& columns) {
                     if (ImGui::Selectable(cell.empty() ? "-" : cell.c_str(), m_selected == key, ImGuiSelectableFlags_SpanAllColumns)) {
                         m_selected = m_selected == key ? std::string() : key;
                         m_selectedObject = m_selected.empty() ? nullptr : &o;
+                    }
+                    if (auto target = core::targetOf(o); target && ImGui::BeginPopupContextItem()) {
+                        if (ImGui::MenuItem("Send test message...")) m_sendForm.open(*target);
+                        ImGui::EndPopup();
                     }
                     ImGui::PopID();
                     noteItem("row", cell);
@@ -237,10 +243,14 @@ void ObjectsView::drawDetails(const core::IpcObject& obj) {
     }
     if (ImGui::SmallButton("Copy as JSON")) copyAsJson(obj);
     ImGui::SameLine();
+    const auto target = core::targetOf(obj);
+    if (target && ImGui::SmallButton("Send test message...")) m_sendForm.open(*target);
+    if (target) ImGui::SameLine();
     const std::string title = std::string(core::kindName(obj.kind)) + "  " + base::escapeInvalidUtf8(obj.name);
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(title.c_str());
     ImGui::PopTextWrapPos();
+    if (target) m_sendForm.drawResult(*target);
     noteItem("detail-title", title);
     // The fields on the left (three fifths), the holders on the right, in child windows of fixed
     // shares of the pane: a value always has the room right of the labels and wraps at the pane's

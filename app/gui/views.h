@@ -3,6 +3,7 @@
 
 #include "core/columns.h"
 #include "core/model.h"
+#include "gui/send_form.h"
 
 #include <spdlog/sinks/ringbuffer_sink.h>
 
@@ -25,6 +26,9 @@ using core::detailFields;
 /// rows that went away stay for a few seconds, fading out.
 class ObjectsView {
 public:
+    /// Opens "Send test message..." for a TARGET (also from the command line).
+    void openSendForm(const std::string& target) { m_sendForm.open(target); }
+    [[nodiscard]] SendForm& sendForm() { return m_sendForm; }
     void draw(const core::Snapshot& snap, core::Family family);
     /// Called when a new snapshot arrives; tracks which rows are new and which went away.
     void onSnapshot(const core::Snapshot& snap);
@@ -59,6 +63,7 @@ private:
     void drawRows(const std::vector<Column>& columns);
     void drawGhosts(const std::vector<Column>& columns, core::Family family);
 
+    SendForm m_sendForm;
     char m_filter[256] = {};
     std::string m_selected;  // key of the selected row
     const core::IpcObject* m_selectedObject = nullptr;  // in m_rowsOf; null when gone
