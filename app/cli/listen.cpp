@@ -6,6 +6,7 @@
 #include "core/inject.h"
 #include "core/message.h"
 #include "core/target.h"
+#include "net/socket_io.h"
 
 #include <atomic>
 #include <csignal>
@@ -36,7 +37,7 @@ int run(const ListenArgs& a) {
     }
     platform::ListenOptions lo;
     lo.socketType = a.type;
-    auto listener = platform::openListener(*target, lo);
+    auto listener = net::openListener(*target, lo);
     if (!listener) {
         printError(listener.error().message());
         return listener.error().code == core::Errc::InvalidArgument ? kExitUsage : kExitFailure;

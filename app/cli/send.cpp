@@ -7,6 +7,7 @@
 #include "core/message.h"
 #include "core/target.h"
 #include "net/mailslot_client.h"
+#include "net/socket_io.h"
 #include "wire/bytes.h"
 
 #include <nlohmann/json.hpp>
@@ -117,7 +118,7 @@ int sendTo(const SendArgs& a, const core::Target& target, const std::vector<std:
     o.dwData = a.dwData;
     o.execute = a.execute;
     o.holdFor = std::chrono::milliseconds(static_cast<std::int64_t>(a.seconds * 1000));
-    auto sender = platform::openSender(target, o);
+    auto sender = net::openSender(target, o);
     if (!sender) return failWith(sender.error());
     for (int i = 0; i < a.repeat; ++i) {
         auto r = (*sender)->send(data);

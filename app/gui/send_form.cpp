@@ -5,6 +5,7 @@
 #include "core/inject.h"
 #include "core/message.h"
 #include "core/target.h"
+#include "net/socket_io.h"
 #include "wire/bytes.h"
 
 #include <imgui.h>
@@ -108,7 +109,7 @@ void SendForm::start() {
             if (m_onResult) m_onResult();
         };
         auto target = core::parseTarget(text);
-        auto sender = target ? platform::openSender(*target, o) : core::Result<std::unique_ptr<platform::Sender>>(target.error());
+        auto sender = target ? net::openSender(*target, o) : core::Result<std::unique_ptr<platform::Sender>>(target.error());
         if (!sender) {
             report(sender.error().message(), true);
         } else {

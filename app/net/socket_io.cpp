@@ -343,6 +343,81 @@ core::Result<Resolved> resolve(const core::Target& t, bool passive) {
     return r;
 }
 
+#ifndef _WIN32
+// unix:PATH and unix:@NAME (unix(7)).
+
+/// sockaddr_un for a path or an abstract name; false when the name does not fit.
+bool unixAddress(const core::Target& t, sockaddr_un& sa, socklen_t& len) {
+    sa = {};
+    sa.sun_family = AF_UNIX;
+    const std::size_t room = sizeof sa.sun_path - (t.abstract ? 1 : 1);
+    if (t.name.size() > room) return false;
+    if (t.abstract) {
+        std::memcpy(sa.sun_path + 1, t.name.data(), t.name.size());
+        len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + t.name.size());
+    } else {
+        std::memcpy(sa.sun_path, t.name.data(), t.name.size());
+        len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + t.name.size() + 1);
+    }
+    return true;
+}
+
+std::string_view typeName(int type) {
+    return type == SOCK_STREAM ? "stream" : type == SOCK_DGRAM ? "datagram" : type == SOCK_SEQPACKET ? "seqpacket" : "socket";
+}
+
+core::Result<std::unique_ptr<platform::Sender>> openUnix(const core::Target& t, const platform::SendOptions& o) {
+    const std::string text = core::formatTarget(t);
+    sockaddr_un sa{};
+    socklen_t len = 0;
+    if (!unixAddress(t, sa, len)) return core::Error::make(core::Errc::InvalidArgument, "the socket name of " + text + " is too long");
+    // The target does not say its type: connecting with a socket of the wrong type fails with
+    // EPROTOTYPE (unix(7)), so try each type and keep the one the kernel accepts.
+    core::Error last = core::Error::make(core::Errc::NotFound, text + " does not exist");
+    for (int type : {SOCK_STREAM, SOCK_SEQPACKET, SOCK_DGRAM}) {
+        const int fd = ::socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+        if (fd < 0) return core::Error::fromErrno(errno, "cannot create a Unix socket");
+        if (type == SOCK_DGRAM) {
+            // Autobind to an abstract address so a listener can answer (--expect-reply).
+            sa_family_t family = AF_UNIX;
+            (void)::bind(fd, reinterpret_cast<const sockaddr*>(&family), sizeof family);
+        }
+        auto c = connectWithin(fd, &sa, static_cast<int>(len), o.timeout, text);
+        if (c) {
+            int actual = type;
+            socklen_t al = sizeof actual;
+            ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &actual, &al);
+            return makeSocketSender(fd, actual == SOCK_STREAM, "unix " + std::string(typeName(actual)), o, text);
+        }
+        ::close(fd);
+        // A path names one socket, so the wrong type is EPROTOTYPE. An abstract name is looked
+        // up together with the type, so the wrong type answers ECONNREFUSED.
+        const bool wrongType = c.error().native == EPROTOTYPE || (t.abstract && c.error().native == ECONNREFUSED);
+        if (!wrongType) return c.error();
+        if (last.native != EPROTOTYPE) last = c.error();
+    }
+    return last;
+}
+
+core::Result<std::unique_ptr<platform::Listener>> listenUnix(const core::Target& t, int type) {
+    const std::string text = core::formatTarget(t);
+    sockaddr_un sa{};
+    socklen_t len = 0;
+    if (!unixAddress(t, sa, len)) return core::Error::make(core::Errc::InvalidArgument, "the socket name of " + text + " is too long");
+    const int fd = ::socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+    if (fd < 0) return core::Error::fromErrno(errno, "cannot create a Unix socket");
+    if (::bind(fd, reinterpret_cast<const sockaddr*>(&sa), len) != 0 || (type != SOCK_DGRAM && ::listen(fd, 16) != 0)) {
+        const int err = errno;
+        ::close(fd);
+        return core::Error::fromErrno(err, "cannot listen on " + text);
+    }
+    std::function<void()> cleanup;
+    if (!t.abstract) cleanup = [path = t.name] { ::unlink(path.c_str()); };
+    return makeSocketListener(fd, type != SOCK_DGRAM, text, std::move(cleanup));
+}
+
+#endif
+
 }  // namespace
 
 core::Status connectWithin(std::intptr_t s, const void* address, int length, milliseconds timeout, const std::string& target) {
@@ -426,6 +501,31 @@ core::Result<std::unique_ptr<platform::Listener>> openInetListener(const core::T
         if (auto parsed = core::parseTarget((tcp ? "tcp:" : "udp:") + a)) actual = *parsed;
     }
     return makeSocketListener(handle, tcp, core::formatTarget(actual), {});
+}
+
+core::Result<std::unique_ptr<platform::Sender>> openSender(const core::Target& t, const platform::SendOptions& o) {
+    switch (t.kind) {
+    case core::TargetKind::Tcp:
+    case core::TargetKind::Udp: return openInetSender(t, o);
+#ifndef _WIN32
+    case core::TargetKind::Unix: return openUnix(t, o);
+#endif
+    default: return platform::openSender(t, o);
+    }
+}
+
+core::Result<std::unique_ptr<platform::Listener>> openListener(const core::Target& t, const platform::ListenOptions& o) {
+    switch (t.kind) {
+    case core::TargetKind::Tcp:
+    case core::TargetKind::Udp: return openInetListener(t);
+#ifndef _WIN32
+    case core::TargetKind::Unix:
+        return listenUnix(t, o.socketType == "dgram" || o.socketType == "datagram" ? SOCK_DGRAM
+                             : o.socketType == "seqpacket"                        ? SOCK_SEQPACKET
+                                                                                  : SOCK_STREAM);
+#endif
+    default: return platform::openListener(t, o);
+    }
 }
 
 }  // namespace ipcscope::net

@@ -1,6 +1,7 @@
 #pragma once
 // Test messages over sockets: a sender on a connected socket (stream or datagram) and a
-// listener on a bound one, shared by tcp:/udp: on both platforms and unix: on Linux.
+// listener on a bound one, for tcp:/udp: on both platforms and unix: on Linux. openSender and
+// openListener are the front door for every target: sockets here, the rest from the backend.
 
 #include "core/inject.h"
 
@@ -25,6 +26,12 @@ namespace ipcscope::net {
 /// (ECONNREFUSED/ENOENT), Timeout when the connection does not complete.
 [[nodiscard]] core::Status connectWithin(std::intptr_t socket, const void* address, int length,
                                          std::chrono::milliseconds timeout, const std::string& target);
+
+/// Every TARGET: tcp:, udp: and unix: here, the others through platform::openSender.
+[[nodiscard]] core::Result<std::unique_ptr<platform::Sender>> openSender(const core::Target& target,
+                                                                         const platform::SendOptions& options);
+[[nodiscard]] core::Result<std::unique_ptr<platform::Listener>> openListener(const core::Target& target,
+                                                                             const platform::ListenOptions& options);
 
 /// tcp:HOST:PORT and udp:HOST:PORT.
 [[nodiscard]] core::Result<std::unique_ptr<platform::Sender>> openInetSender(const core::Target& target,

@@ -83,6 +83,16 @@ int mailslotRead(const std::wstring& name, const char* out) {
 const char* g_out = nullptr;
 bool g_got = false;
 
+/// Dispatches messages until a receiver set g_got, 20 s at most.
+void pumpUntilGot() {
+    const DWORD start = GetTickCount();
+    MSG m;
+    while (!g_got && GetTickCount() - start < 20000) {
+        MsgWaitForMultipleObjects(0, nullptr, FALSE, 100, QS_ALLINPUT);
+        while (PeekMessageW(&m, nullptr, 0, 0, PM_REMOVE)) DispatchMessageW(&m);
+    }
+}
+
 LRESULT CALLBACK copyDataProc(HWND w, UINT msg, WPARAM wp, LPARAM lp) {
     if (msg == WM_COPYDATA) {
         const auto* cds = reinterpret_cast<const COPYDATASTRUCT*>(lp);
@@ -109,12 +119,7 @@ int copyDataRead(const std::wstring& cls, const char* out) {
     HWND w = CreateWindowExW(0, cls.c_str(), L"", 0, 0, 0, 0, 0, HWND_MESSAGE, nullptr, wc.hInstance, nullptr);
     if (!w) return fail("CreateWindowEx");
     ready();
-    const DWORD start = GetTickCount();
-    MSG m;
-    while (!g_got && GetTickCount() - start < 20000) {
-        MsgWaitForMultipleObjects(0, nullptr, FALSE, 100, QS_ALLINPUT);
-        while (PeekMessageW(&m, nullptr, 0, 0, PM_REMOVE)) DispatchMessageW(&m);
-    }
+    pumpUntilGot();
     DestroyWindow(w);
     return g_got ? 0 : 1;
 }
@@ -144,12 +149,7 @@ int ddeRead(const char* service, const char* topic, const char* out) {
     g_ddeTopic = DdeCreateStringHandleA(g_ddeInst, topic, CP_WINANSI);
     if (!DdeNameService(g_ddeInst, hszService, nullptr, DNS_REGISTER)) return fail("DdeNameService");
     ready();
-    const DWORD start = GetTickCount();
-    MSG m;
-    while (!g_got && GetTickCount() - start < 20000) {
-        MsgWaitForMultipleObjects(0, nullptr, FALSE, 100, QS_ALLINPUT);
-        while (PeekMessageW(&m, nullptr, 0, 0, PM_REMOVE)) DispatchMessageW(&m);
-    }
+    pumpUntilGot();
     if (g_got) {
         writeHex(out, g_ddeData.data(), static_cast<DWORD>(g_ddeData.size()));
         if (FILE* f = std::fopen(out, "ab")) {

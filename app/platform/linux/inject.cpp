@@ -1,16 +1,14 @@
-// Test messages on Linux: FIFOs and Unix sockets here; tcp/udp come from net/socket_io.
+// Test messages on Linux: FIFOs here, the X11 clipboard in clipboard_send.cpp. Sockets (unix,
+// tcp, udp) are the net layer's (net/socket_io).
 
 #include "core/inject.h"
 #include "linux/inject_x11.h"
-#include "net/socket_io.h"
 
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -81,59 +79,6 @@ core::Result<std::unique_ptr<Sender>> openFifo(const core::Target& t, const Send
     }
 }
 
-/// sockaddr_un for a path or an abstract name; false when the name does not fit.
-bool unixAddress(const core::Target& t, sockaddr_un& sa, socklen_t& len) {
-    sa = {};
-    sa.sun_family = AF_UNIX;
-    const std::size_t room = sizeof sa.sun_path - (t.abstract ? 1 : 1);
-    if (t.name.size() > room) return false;
-    if (t.abstract) {
-        std::memcpy(sa.sun_path + 1, t.name.data(), t.name.size());
-        len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + t.name.size());
-    } else {
-        std::memcpy(sa.sun_path, t.name.data(), t.name.size());
-        len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + t.name.size() + 1);
-    }
-    return true;
-}
-
-std::string_view typeName(int type) {
-    return type == SOCK_STREAM ? "stream" : type == SOCK_DGRAM ? "datagram" : type == SOCK_SEQPACKET ? "seqpacket" : "socket";
-}
-
-core::Result<std::unique_ptr<Sender>> openUnix(const core::Target& t, const SendOptions& o) {
-    const std::string text = core::formatTarget(t);
-    sockaddr_un sa{};
-    socklen_t len = 0;
-    if (!unixAddress(t, sa, len)) return core::Error::make(core::Errc::InvalidArgument, "the socket name of " + text + " is too long");
-    // The target does not say its type: connecting with a socket of the wrong type fails with
-    // EPROTOTYPE (unix(7)), so try each type and keep the one the kernel accepts.
-    core::Error last = core::Error::make(core::Errc::NotFound, text + " does not exist");
-    for (int type : {SOCK_STREAM, SOCK_SEQPACKET, SOCK_DGRAM}) {
-        const int fd = ::socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
-        if (fd < 0) return core::Error::fromErrno(errno, "cannot create a Unix socket");
-        if (type == SOCK_DGRAM) {
-            // Autobind to an abstract address so a listener can answer (--expect-reply).
-            sa_family_t family = AF_UNIX;
-            (void)::bind(fd, reinterpret_cast<const sockaddr*>(&family), sizeof family);
-        }
-        auto c = net::connectWithin(fd, &sa, static_cast<int>(len), o.timeout, text);
-        if (c) {
-            int actual = type;
-            socklen_t al = sizeof actual;
-            ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &actual, &al);
-            return net::makeSocketSender(fd, actual == SOCK_STREAM, "unix " + std::string(typeName(actual)), o, text);
-        }
-        ::close(fd);
-        // A path names one socket, so the wrong type is EPROTOTYPE. An abstract name is looked
-        // up together with the type, so the wrong type answers ECONNREFUSED.
-        const bool wrongType = c.error().native == EPROTOTYPE || (t.abstract && c.error().native == ECONNREFUSED);
-        if (!wrongType) return c.error();
-        if (last.native != EPROTOTYPE) last = c.error();
-    }
-    return last;
-}
-
 /// A FIFO this process created; the reader end is opened read-write so it never sees EOF
 /// between writers.
 class FifoListener final : public Listener {
@@ -173,47 +118,21 @@ core::Result<std::unique_ptr<Listener>> listenFifo(const core::Target& t) {
     return std::unique_ptr<Listener>(std::make_unique<FifoListener>(fd, t.name));
 }
 
-core::Result<std::unique_ptr<Listener>> listenUnix(const core::Target& t, int type) {
-    const std::string text = core::formatTarget(t);
-    sockaddr_un sa{};
-    socklen_t len = 0;
-    if (!unixAddress(t, sa, len)) return core::Error::make(core::Errc::InvalidArgument, "the socket name of " + text + " is too long");
-    const int fd = ::socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
-    if (fd < 0) return core::Error::fromErrno(errno, "cannot create a Unix socket");
-    if (::bind(fd, reinterpret_cast<const sockaddr*>(&sa), len) != 0 || (type != SOCK_DGRAM && ::listen(fd, 16) != 0)) {
-        const int err = errno;
-        ::close(fd);
-        return core::Error::fromErrno(err, "cannot listen on " + text);
-    }
-    std::function<void()> cleanup;
-    if (!t.abstract) cleanup = [path = t.name] { ::unlink(path.c_str()); };
-    return net::makeSocketListener(fd, type != SOCK_DGRAM, text, std::move(cleanup));
-}
-
 }  // namespace
 
 core::Result<std::unique_ptr<Sender>> openSender(const core::Target& t, const SendOptions& o) {
     switch (t.kind) {
     case core::TargetKind::Fifo: return openFifo(t, o);
-    case core::TargetKind::Unix: return openUnix(t, o);
     case core::TargetKind::Clipboard: return lnx::openClipboardSender(t, o);
-    case core::TargetKind::Tcp:
-    case core::TargetKind::Udp: return net::openInetSender(t, o);
     default: break;
     }
     return core::Error::make(core::Errc::NotSupported,
                              std::string(core::targetKindName(t.kind)) + " targets are not supported on linux");
 }
 
-core::Result<std::unique_ptr<Listener>> openListener(const core::Target& t, const ListenOptions& o) {
+core::Result<std::unique_ptr<Listener>> openListener(const core::Target& t, const ListenOptions&) {
     switch (t.kind) {
     case core::TargetKind::Fifo: return listenFifo(t);
-    case core::TargetKind::Unix:
-        return listenUnix(t, o.socketType == "dgram" || o.socketType == "datagram" ? SOCK_DGRAM
-                             : o.socketType == "seqpacket"                        ? SOCK_SEQPACKET
-                                                                                  : SOCK_STREAM);
-    case core::TargetKind::Tcp:
-    case core::TargetKind::Udp: return net::openInetListener(t);
     default: break;
     }
     return core::Error::make(core::Errc::NotSupported,

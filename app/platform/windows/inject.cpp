@@ -1,7 +1,7 @@
-// Test messages on Windows: dispatch by target kind. tcp/udp come from net/socket_io.
+// Test messages on Windows: dispatch by target kind. Sockets (tcp, udp) are the net layer's
+// (net/socket_io).
 
 #include "core/inject.h"
-#include "net/socket_io.h"
 #include "windows/inject_win.h"
 
 namespace ipcscope::platform {
@@ -12,8 +12,6 @@ core::Result<std::unique_ptr<Sender>> openSender(const core::Target& t, const Se
     case core::TargetKind::CopyData: return win::openCopyDataSender(t, o);
     case core::TargetKind::Clipboard: return win::openClipboardSender(t, o);
     case core::TargetKind::Dde: return win::openDdeSender(t, o);
-    case core::TargetKind::Tcp:
-    case core::TargetKind::Udp: return net::openInetSender(t, o);
     default: break;
     }
     return core::Error::make(core::Errc::NotSupported,
@@ -30,8 +28,6 @@ core::Result<std::unique_ptr<Listener>> openListener(const core::Target& t, cons
         return win::openMailslotListener(t);
     case core::TargetKind::CopyData: return win::openCopyDataListener(t);
     case core::TargetKind::Dde: return win::openDdeListener(t);
-    case core::TargetKind::Tcp:
-    case core::TargetKind::Udp: return net::openInetListener(t);
     default: break;
     }
     return core::Error::make(core::Errc::NotSupported,
