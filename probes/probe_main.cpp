@@ -1,25 +1,38 @@
 #include "probe_main.h"
 
-#include "wire/probe_line.h"
-
 #include <algorithm>
-#include <cerrno>
+#include <bit>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
+#include <thread>
 
 #if defined(_WIN32)
 #include <fcntl.h>
 #include <io.h>
+#include <process.h>
+#define IPCSCOPE_GETPID _getpid
+#else
+#include <unistd.h>
+#define IPCSCOPE_GETPID getpid
 #endif
 
 namespace ipcscope::probe {
 namespace {
 
+using core::Errc;
+using core::Error;
+using core::Status;
+using Clock = std::chrono::steady_clock;
+
 constexpr std::uint64_t kMaxBytes = 1ull << 40;
 constexpr std::uint64_t kMaxMessage = 16ull << 20;
+constexpr std::uint64_t kHeader = sizeof(MessageHeader);
+/// A datagram receiver that has seen messages gives up after this much silence without an end marker.
+constexpr auto kDatagramSilence = std::chrono::seconds(3);
 
 bool parseU64(const char* s, std::uint64_t& out) {
     if (!s || !*s) return false;
@@ -33,15 +46,191 @@ bool parseU64(const char* s, std::uint64_t& out) {
     return true;
 }
 
-int usage(const char* prog, const std::string& why, bool acceptsUnix) {
+int usage(const char* prog, const std::string& why) {
     std::fprintf(stderr,
-                 "%s: %s\nusage: %s [--bytes N] [--message-size N] [--interval-ms N] [--seconds N]%s\n"
-                 "Moves N bytes through one transport and prints ipcscope probe protocol lines on stdout.\n",
-                 prog, why.c_str(), prog, acceptsUnix ? " [--unix]" : "");
+                 "%s: %s\nusage: %s --transport T --role sender|receiver [--mode bulk|pingpong] [--endpoint E] [--bytes N]\n"
+                 "       [--message-size N] [--interval-ms N] [--seconds N] [--spin] [--corrupt-message N]\n"
+                 "One end of an ipcscope probe run; prints ipcscope probe protocol lines on stdout.\n",
+                 prog, why.c_str(), prog);
     return 2;
 }
 
+MessageHeader headerOf(const MessageView& v) {
+    MessageHeader h{};
+    std::memcpy(&h, v.data, sizeof h);
+    return h;
+}
+
+Error mismatch(const std::string& what) { return Error::make(Errc::Malformed, "verification failed: " + what); }
+
+/// The sender: streams messages (bulk) or sends each and waits for its echo (ping-pong).
+Status runSender(const ProbeOptions& o, Link& link, Reporter& reporter, LatencyHistogram& rtt, std::uint64_t& lost,
+                 std::uint64_t& reordered) {
+    const std::uint64_t count = (o.bytes + o.messageSize - 1) / o.messageSize;
+    std::vector<unsigned char> msg(o.messageSize);
+    for (std::size_t i = kHeader; i < msg.size(); ++i) msg[i] = static_cast<unsigned char>(i * 131u + 7u);
+    MessageHeader h{0, static_cast<std::uint32_t>(o.messageSize), 0, payloadChecksum(msg.data() + kHeader, msg.size() - kHeader)};
+    const bool checkClockEach = o.messageSize >= 4096 || o.mode == ProbeMode::PingPong;
+    reporter.start();
+    std::uint64_t seq = 0;
+    for (; seq < count; ++seq) {
+        if ((checkClockEach || (seq & 63u) == 0) && reporter.expired()) break;
+        h.seq = seq;
+        std::memcpy(msg.data(), &h, sizeof h);
+        const bool corrupt = o.corruptMessage == seq + 1;
+        const std::size_t at = kHeader + static_cast<std::size_t>(seq % (o.messageSize - kHeader));
+        if (corrupt) msg[at] ^= 0x5a;
+        const auto t0 = Clock::now();
+        if (auto st = link.send(msg.data(), msg.size()); !st) return st;
+        if (corrupt) msg[at] ^= 0x5a;
+        if (o.mode == ProbeMode::PingPong) {
+            while (true) {
+                MessageView v;
+                if (auto st = link.receive(v); !st) {
+                    if (st.error().code == Errc::Timeout && link.datagrams()) {
+                        ++lost;  // the ping or its echo was dropped; go on with the next one
+                        break;
+                    }
+                    return st;
+                }
+                const MessageHeader e = headerOf(v);
+                if (v.size != msg.size() || e.length != msg.size())
+                    return mismatch("echo of message " + std::to_string(seq) + " has " + std::to_string(v.size) + " bytes");
+                if (payloadChecksum(v.data + kHeader, v.size - kHeader) != e.checksum)
+                    return mismatch("the echo of message " + std::to_string(e.seq) + " does not match its checksum");
+                link.release();
+                if (e.seq == seq) {
+                    rtt.add(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count()));
+                    reporter.add(msg.size());
+                    break;
+                }
+                if (!link.datagrams() || e.seq > seq)
+                    return mismatch("echo " + std::to_string(e.seq) + " arrived while waiting for " + std::to_string(seq));
+                ++reordered;  // a late echo of a ping already counted lost
+            }
+        } else {
+            reporter.add(msg.size());
+        }
+    }
+    const MessageHeader end{seq, static_cast<std::uint32_t>(kHeader), kEndFlag, 0};
+    std::memcpy(msg.data(), &end, sizeof end);
+    // A datagram may be dropped: the end marker goes three times (the receiver stops at the first).
+    for (int i = 0; i < (link.datagrams() ? 3 : 1); ++i) {
+        if (auto st = link.send(msg.data(), kHeader); !st) return st;
+        if (link.datagrams()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return core::okStatus();
+}
+
+/// The receiver: checks every message in place; in ping-pong sends it back.
+Status runReceiver(const ProbeOptions& o, Link& link, Reporter& reporter, std::uint64_t& lost, std::uint64_t& reordered) {
+    reporter.start();
+    std::uint64_t expect = 0;
+    std::uint64_t arrived = 0;
+    auto lastArrival = Clock::now();
+    while (true) {
+        MessageView v;
+        if (auto st = link.receive(v); !st) {
+            if (st.error().code == Errc::Timeout && link.datagrams()) {
+                if (arrived > 0 && Clock::now() - lastArrival > kDatagramSilence)
+                    return Error::make(Errc::Timeout, "no end marker: the sender fell silent after " + std::to_string(arrived) + " messages");
+                continue;
+            }
+            return st;
+        }
+        lastArrival = Clock::now();
+        if (v.size < kHeader) return mismatch("a message of " + std::to_string(v.size) + " bytes, shorter than its header");
+        const MessageHeader h = headerOf(v);
+        if (h.flags & kEndFlag) {
+            link.release();
+            if (link.datagrams()) {
+                lost = h.seq >= arrived ? h.seq - arrived : 0;
+            } else if (h.seq != arrived) {
+                return mismatch("the end marker counts " + std::to_string(h.seq) + " messages sent, " + std::to_string(arrived) +
+                                " arrived");
+            }
+            return core::okStatus();
+        }
+        if (h.length != v.size || v.size != o.messageSize)
+            return mismatch("message " + std::to_string(h.seq) + " has " + std::to_string(v.size) + " bytes (header says " +
+                            std::to_string(h.length) + ", expected " + std::to_string(o.messageSize) + ")");
+        if (payloadChecksum(v.data + kHeader, v.size - kHeader) != h.checksum)
+            return mismatch("message " + std::to_string(h.seq) + " does not match its checksum");
+        if (h.seq != expect) {
+            if (!link.datagrams())
+                return mismatch("message " + std::to_string(h.seq) + " arrived where " + std::to_string(expect) + " was expected");
+            if (h.seq > expect) expect = h.seq + 1;
+            else ++reordered;
+        } else {
+            ++expect;
+        }
+        if (o.mode == ProbeMode::PingPong)
+            if (auto st = link.send(v.data, v.size); !st) return st;
+        link.release();
+        ++arrived;
+        reporter.add(v.size);
+    }
+}
+
+void startWatchdog(double seconds) {
+    const auto limit = std::chrono::milliseconds(static_cast<std::int64_t>((seconds + kGraceSeconds) * 1000.0));
+    std::thread([limit] {
+        std::this_thread::sleep_for(limit);
+        writeLine(wire::formatProbeError("the run did not end within its deadline plus " + std::to_string(kGraceSeconds) + " s"));
+        std::_Exit(1);
+    }).detach();
+}
+
 }  // namespace
+
+std::uint64_t payloadChecksum(const unsigned char* p, std::size_t n) noexcept {
+    std::uint64_t a = 0, b = 0, c = 0, d = 0;
+    std::size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        std::uint64_t w[4];
+        std::memcpy(w, p + i, sizeof w);
+        a += w[0];
+        b += w[1];
+        c += w[2];
+        d += w[3];
+    }
+    std::uint64_t tail = 0;
+    for (; i < n; ++i) tail = tail * 257u + p[i] + 1u;
+    return a * 0x9e3779b97f4a7c15ull + b * 0xc2b2ae3d27d4eb4full + c * 0x165667b19e3779f9ull + d * 0xd6e8feb86659fd93ull +
+           tail * 0xff51afd7ed558ccdull + n;
+}
+
+StreamLink::StreamLink(std::size_t maxMessage)
+    : m_buffer(std::max<std::size_t>(std::size_t{1} << 20, 2 * maxMessage)), m_maxMessage(maxMessage) {}
+
+Status StreamLink::fill(std::size_t n) {
+    while (m_end - m_pos < n) {
+        if (m_pos + n > m_buffer.size()) {
+            std::memmove(m_buffer.data(), m_buffer.data() + m_pos, m_end - m_pos);
+            m_end -= m_pos;
+            m_pos = 0;
+        }
+        auto got = readSome(m_buffer.data() + m_end, m_buffer.size() - m_end);
+        if (!got) return got.error();
+        if (*got == 0)
+            return Error::make(Errc::Io, "the other end closed the stream " + std::string(m_end > m_pos ? "inside a message" : "before the end marker"));
+        m_end += *got;
+    }
+    return core::okStatus();
+}
+
+Status StreamLink::receive(MessageView& view) {
+    if (auto st = fill(kHeader); !st) return st;
+    MessageHeader h{};
+    std::memcpy(&h, m_buffer.data() + m_pos, sizeof h);
+    if (h.length < kHeader || h.length > m_maxMessage)
+        return mismatch("message " + std::to_string(h.seq) + " claims " + std::to_string(h.length) + " bytes");
+    if (auto st = fill(h.length); !st) return st;
+    view.data = m_buffer.data() + m_pos;
+    view.size = h.length;
+    m_taken = h.length;
+    return core::okStatus();
+}
 
 void writeLine(const std::string& line) {
     std::fwrite(line.data(), 1, line.size(), stdout);
@@ -54,17 +243,14 @@ void Reporter::start() {
     m_start = Clock::now();
     m_deadline = m_start + std::chrono::milliseconds(static_cast<std::int64_t>(m_options.seconds * 1000.0));
     m_nextSample = m_start + std::chrono::milliseconds(m_options.intervalMs);
-    m_total = m_intervalBytes = m_intervalMessages = m_lastSampleUs = 0;
+    m_total = m_messages = m_intervalBytes = m_intervalMessages = m_lastSampleUs = 0;
 }
 
 std::uint64_t Reporter::usSinceStart(Clock::time_point now) const {
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(now - m_start).count());
 }
 
-void Reporter::add(std::uint64_t bytes, std::uint64_t messages) {
-    m_total += bytes;
-    m_intervalBytes += bytes;
-    m_intervalMessages += messages;
+void Reporter::tick() {
     const auto now = Clock::now();
     if (now >= m_nextSample) {
         emitSample(now);
@@ -81,14 +267,42 @@ void Reporter::emitSample(Clock::time_point now) {
     m_intervalBytes = m_intervalMessages = 0;
 }
 
-void Reporter::finish() {
+void Reporter::finish(std::uint64_t lost, std::uint64_t reordered) {
     const auto now = Clock::now();
     if (m_intervalBytes > 0 || m_intervalMessages > 0 || m_lastSampleUs == 0) emitSample(now);
-    writeLine(wire::formatProbeDone({m_total, std::max(usSinceStart(now), m_lastSampleUs)}));
+    writeLine(wire::formatProbeDone({m_total, std::max(usSinceStart(now), m_lastSampleUs), m_messages, lost, reordered}));
 }
 
-int probeMain(int argc, char** argv, const std::function<std::string(const ProbeOptions&)>& transport,
-              const TransferFn& transfer, bool acceptsUnix) {
+std::size_t LatencyHistogram::bucketOf(std::uint64_t ns) {
+    if (ns < 128) return static_cast<std::size_t>(ns);
+    const int shift = static_cast<int>(std::bit_width(ns)) - 7;  // 1.. : keeps the top 7 bits
+    return 128 + static_cast<std::size_t>(shift - 1) * 64 + static_cast<std::size_t>((ns >> shift) - 64);
+}
+
+std::uint64_t LatencyHistogram::valueOf(std::size_t bucket) {
+    if (bucket < 128) return bucket;
+    const std::size_t shift = (bucket - 128) / 64 + 1;
+    const std::uint64_t top = 64 + (bucket - 128) % 64;
+    return (top << shift) + ((std::uint64_t{1} << shift) - 1);  // the highest value of the bucket
+}
+
+void LatencyHistogram::add(std::uint64_t ns) {
+    ++m_buckets[std::min(bucketOf(ns), m_buckets.size() - 1)];
+    ++m_count;
+}
+
+std::uint64_t LatencyHistogram::quantile(double q) const {
+    if (m_count == 0) return 0;
+    const auto want = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(m_count))));
+    std::uint64_t seen = 0;
+    for (std::size_t i = 0; i < m_buckets.size(); ++i) {
+        seen += m_buckets[i];
+        if (seen >= want) return valueOf(i);
+    }
+    return valueOf(m_buckets.size() - 1);
+}
+
+int probeMain(int argc, char** argv, const std::vector<std::string>& transports, const OpenFn& open) {
 #if defined(_WIN32)
     _setmode(_fileno(stdout), _O_BINARY);
 #else
@@ -96,41 +310,88 @@ int probeMain(int argc, char** argv, const std::function<std::string(const Probe
 #endif
     const char* prog = argc > 0 ? argv[0] : "ipcscope-probe";
     ProbeOptions o;
+    o.transport = transports.front();
+    bool haveRole = false;
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
-        if (a == "--unix" && acceptsUnix) {
-            o.unixSocket = true;
+        if (a == "--spin") {
+            o.spin = true;
             continue;
         }
-        if (a == "--help" || a == "-h") return usage(prog, "help", acceptsUnix), 0;
-        if (i + 1 >= argc) return usage(prog, "unknown option or missing value: " + std::string(a), acceptsUnix);
+        if (a == "--help" || a == "-h") return usage(prog, "help"), 0;
+        if (i + 1 >= argc) return usage(prog, "unknown option or missing value: " + std::string(a));
+        const std::string_view val = argv[++i];
+        if (a == "--transport") {
+            if (std::find(transports.begin(), transports.end(), val) == transports.end())
+                return usage(prog, "this probe does not serve transport '" + std::string(val) + "'");
+            o.transport = std::string(val);
+            continue;
+        }
+        if (a == "--role") {
+            if (val != "sender" && val != "receiver") return usage(prog, "--role is sender or receiver");
+            o.role = val == "sender" ? ProbeRole::Sender : ProbeRole::Receiver;
+            haveRole = true;
+            continue;
+        }
+        if (a == "--mode") {
+            if (val != "bulk" && val != "pingpong") return usage(prog, "--mode is bulk or pingpong");
+            o.mode = val == "pingpong" ? ProbeMode::PingPong : ProbeMode::Bulk;
+            continue;
+        }
+        if (a == "--endpoint") {
+            o.endpoint = std::string(val);
+            continue;
+        }
         std::uint64_t v = 0;
-        if (!parseU64(argv[i + 1], v)) return usage(prog, std::string(a) + " takes an unsigned number, got '" + argv[i + 1] + "'", acceptsUnix);
+        if (!parseU64(argv[i], v)) return usage(prog, std::string(a) + " takes an unsigned number, got '" + argv[i] + "'");
         if (a == "--bytes") {
-            if (v == 0 || v > kMaxBytes) return usage(prog, "--bytes must be 1..2^40", acceptsUnix);
+            if (v == 0 || v > kMaxBytes) return usage(prog, "--bytes must be 1..2^40");
             o.bytes = v;
         } else if (a == "--message-size") {
-            if (v == 0 || v > kMaxMessage) return usage(prog, "--message-size must be 1..16 MiB", acceptsUnix);
+            if (v < kMinMessage || v > kMaxMessage) return usage(prog, "--message-size must be 32 bytes..16 MiB");
             o.messageSize = v;
         } else if (a == "--interval-ms") {
-            if (v < 10 || v > 60000) return usage(prog, "--interval-ms must be 10..60000", acceptsUnix);
+            if (v < 10 || v > 60000) return usage(prog, "--interval-ms must be 10..60000");
             o.intervalMs = static_cast<std::uint32_t>(v);
         } else if (a == "--seconds") {
-            if (v == 0 || v > 3600) return usage(prog, "--seconds must be 1..3600", acceptsUnix);
+            if (v == 0 || v > 3600) return usage(prog, "--seconds must be 1..3600");
             o.seconds = static_cast<double>(v);
+        } else if (a == "--corrupt-message") {
+            o.corruptMessage = v;
         } else {
-            return usage(prog, "unknown option " + std::string(a), acceptsUnix);
+            return usage(prog, "unknown option " + std::string(a));
         }
-        ++i;
     }
-    writeLine(wire::formatProbeHello(transport(o), o.messageSize));
-    Reporter reporter(o);
-    const core::Status st = transfer(o, reporter);
-    if (!st) {
-        writeLine(wire::formatProbeError(st.error().message()));
+    if (!haveRole) return usage(prog, "--role is required");
+    if (o.role == ProbeRole::Sender && o.endpoint.empty()) return usage(prog, "the sender needs --endpoint");
+
+    wire::ProbeHello hello;
+    hello.transport = o.transport;
+    hello.messageSize = o.messageSize;
+    hello.role = o.role;
+    hello.mode = o.mode;
+    hello.pid = static_cast<std::uint64_t>(IPCSCOPE_GETPID());
+    writeLine(wire::formatProbeHello(hello));
+    startWatchdog(o.seconds);
+
+    auto fail = [](const Error& e) {
+        writeLine(wire::formatProbeError(e.message()));
         return 1;
-    }
-    reporter.finish();
+    };
+    auto link = open(o, [](const std::string& endpoint) { writeLine(wire::formatProbeReady(endpoint)); });
+    if (!link) return fail(link.error());
+    Reporter reporter(o);
+    LatencyHistogram rtt;
+    std::uint64_t lost = 0, reordered = 0;
+    const Status st = o.role == ProbeRole::Sender ? runSender(o, **link, reporter, rtt, lost, reordered)
+                                                  : runReceiver(o, **link, reporter, lost, reordered);
+    if (!st) return fail(st.error());
+    if (o.role == ProbeRole::Sender && o.mode == ProbeMode::PingPong)
+        writeLine(wire::formatProbeLatency({rtt.quantile(0.5), rtt.quantile(0.99), rtt.quantile(0.999), rtt.count()}));
+    reporter.finish(lost, reordered);
+    std::fflush(stdout);
+    // Leave without running destructors of the watchdog's world; the link closes with the process.
+    link->reset();
     return 0;
 }
 

@@ -1,176 +1,322 @@
-// ipcscope-probe-shm: a sender thread copies messages into a ring in a shared-memory object,
-// the receiving thread copies them out. Each side maps the object on its own, as two processes
-// would (POSIX shm_open + mmap on Linux, CreateFileMapping + MapViewOfFile on Windows).
+// ipcscope-probe-shm: two processes share one named shared-memory object (POSIX shm on Linux,
+// a named section on Windows) holding two single-producer single-consumer rings of message
+// slots, one per direction. The sender copies each message into a slot (the one copy); the
+// receiver checks it in place and frees the slot. A side with nothing to do sleeps: on a futex
+// on Linux, on a named auto-reset event on Windows. --spin polls instead (labelled "spin").
 
 #include "probe_main.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <new>
 #include <string>
 #include <thread>
-#include <vector>
 
 #if defined(_WIN32)
 #include <windows.h>
 #else
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #endif
 
 namespace ipcscope::probe {
 namespace {
 
+using core::Errc;
 using core::Error;
 using core::Status;
 
-constexpr std::size_t kHeader = 128;                // write count at 0, read count at 64 (own cache lines)
-constexpr std::size_t kMinRing = std::size_t{8} << 20;
+constexpr std::uint64_t kMagic = 0x3272696570637369ull;  // "ipcspir2"
+constexpr std::size_t kControlBytes = 4096;
+constexpr std::uint32_t kWaitMs = 100;
 
-/// One shared-memory object mapped twice.
-class SharedRegion {
+/// One direction's counters, each on its own cache line: the producer's, the consumer's, and
+/// the two sleep words.
+struct RingControl {
+    alignas(64) std::atomic<std::uint64_t> written;
+    alignas(64) std::atomic<std::uint64_t> read;
+    alignas(64) std::atomic<std::uint32_t> dataSeq;
+    std::atomic<std::uint32_t> readerWaiting;
+    std::atomic<std::uint64_t> readerTarget;  ///< a sleeping reader wants `written` to reach this
+    alignas(64) std::atomic<std::uint32_t> spaceSeq;
+    std::atomic<std::uint32_t> writerWaiting;
+    std::atomic<std::uint64_t> writerTarget;  ///< a sleeping writer wants `read` to reach this
+};
+
+struct Control {
+    std::uint64_t magic;
+    std::uint64_t slotBytes;
+    std::uint64_t slots;
+    alignas(64) std::atomic<std::uint32_t> attached;
+    std::atomic<std::uint32_t> attachWaiting;
+    RingControl ring[2];  ///< [0] sender to receiver, [1] back (ping-pong)
+};
+static_assert(sizeof(Control) <= kControlBytes);
+static_assert(std::atomic<std::uint64_t>::is_always_lock_free && std::atomic<std::uint32_t>::is_always_lock_free);
+
+/// Sleeping until a 32-bit word in the shared object changes, and waking the sleeper.
+/// Linux: a futex on the word itself. Windows: one named auto-reset event per word.
+class Sleeper {
 public:
-    ~SharedRegion() {
 #if defined(_WIN32)
-        if (m_a) UnmapViewOfFile(m_a);
-        if (m_b) UnmapViewOfFile(m_b);
-        if (m_handle) CloseHandle(m_handle);
+    ~Sleeper() {
+        if (m_event) CloseHandle(m_event);
+    }
+    Status open(const std::string& name, bool create) {
+        m_event = create ? CreateEventA(nullptr, FALSE, FALSE, name.c_str()) : OpenEventA(EVENT_MODIFY_STATE | SYNCHRONIZE, FALSE, name.c_str());
+        if (!m_event) return Error::fromWin32(GetLastError(), (create ? "CreateEvent " : "OpenEvent ") + name);
+        return core::okStatus();
+    }
+    void wait(std::atomic<std::uint32_t>&, std::uint32_t) { WaitForSingleObject(m_event, kWaitMs); }
+    void wake(std::atomic<std::uint32_t>&) { SetEvent(m_event); }
+
+private:
+    HANDLE m_event = nullptr;
 #else
-        if (m_a) munmap(m_a, m_size);
-        if (m_b) munmap(m_b, m_size);
-        if (!m_name.empty()) shm_unlink(m_name.c_str());
+    Status open(const std::string&, bool) { return core::okStatus(); }
+    void wait(std::atomic<std::uint32_t>& word, std::uint32_t seen) {
+        timespec ts{0, static_cast<long>(kWaitMs) * 1000000L};
+        syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT, seen, &ts, nullptr, 0);
+    }
+    void wake(std::atomic<std::uint32_t>& word) {
+        syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE, 1, nullptr, nullptr, 0);
+    }
+#endif
+};
+
+/// Waits until `ready()` holds: polls when spinning, else announces itself in `waiting` and
+/// sleeps on `seq`, which the other side bumps (and wakes) after it changed something.
+template <class Ready>
+void waitUntil(Ready ready, std::atomic<std::uint32_t>& seq, std::atomic<std::uint32_t>& waiting, Sleeper& sleeper, bool spin) {
+    while (!ready()) {
+        if (spin) {
+            std::this_thread::yield();
+            continue;
+        }
+        const std::uint32_t seen = seq.load(std::memory_order_relaxed);
+        waiting.store(1, std::memory_order_release);
+        std::atomic_thread_fence(std::memory_order_seq_cst);
+        if (ready()) {
+            waiting.store(0, std::memory_order_relaxed);
+            return;
+        }
+        sleeper.wait(seq, seen);
+        waiting.store(0, std::memory_order_relaxed);
+    }
+}
+
+/// After publishing a counter: wakes the other side if it sleeps and `due()` (what it waits
+/// for has come; looked at only when it sleeps).
+template <class Due>
+void notify(std::atomic<std::uint32_t>& seq, std::atomic<std::uint32_t>& waiting, Sleeper& sleeper, bool spin, Due due) {
+    if (spin) return;
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (waiting.load(std::memory_order_acquire) && due()) {
+        seq.fetch_add(1, std::memory_order_relaxed);
+        sleeper.wake(seq);
+    }
+}
+
+class ShmLink final : public Link {
+public:
+    ~ShmLink() override {
+#if defined(_WIN32)
+        if (m_base) UnmapViewOfFile(m_base);
+        if (m_section) CloseHandle(m_section);
+#else
+        if (m_base) munmap(m_base, m_size);
+        if (!m_unlinkName.empty()) shm_unlink(m_unlinkName.c_str());
 #endif
     }
 
-    Status open(std::size_t size) {
-        m_size = size;
+    Status create(const ProbeOptions& o, const std::function<void(const std::string&)>& ready) {
+        const std::uint64_t ring = wire::probeShmRingBytes(o.messageSize);
+        m_size = kControlBytes + 2 * static_cast<std::size_t>(ring);
 #if defined(_WIN32)
-        m_name = "Local\\ipcscope-probe-shm-" + std::to_string(GetCurrentProcessId());
-        m_handle = CreateFileMappingA(INVALID_HANDLE_VALUE, nullptr, PAGE_READWRITE, static_cast<DWORD>(std::uint64_t{size} >> 32),
-                                      static_cast<DWORD>(size & 0xffffffffu), m_name.c_str());
-        if (!m_handle) return Error::fromWin32(GetLastError(), "CreateFileMapping " + m_name);
-        m_a = static_cast<unsigned char*>(MapViewOfFile(m_handle, FILE_MAP_ALL_ACCESS, 0, 0, size));
-        m_b = static_cast<unsigned char*>(MapViewOfFile(m_handle, FILE_MAP_ALL_ACCESS, 0, 0, size));
-        if (!m_a || !m_b) return Error::fromWin32(GetLastError(), "MapViewOfFile " + m_name);
+        const std::string name = "Local\\ipcscope-probe-shm-" + std::to_string(GetCurrentProcessId());
+        m_section = CreateFileMappingA(INVALID_HANDLE_VALUE, nullptr, PAGE_READWRITE, static_cast<DWORD>(std::uint64_t{m_size} >> 32),
+                                       static_cast<DWORD>(m_size & 0xffffffffu), name.c_str());
+        if (!m_section) return Error::fromWin32(GetLastError(), "CreateFileMapping " + name);
+        m_base = static_cast<unsigned char*>(MapViewOfFile(m_section, FILE_MAP_ALL_ACCESS, 0, 0, m_size));
+        if (!m_base) return Error::fromWin32(GetLastError(), "MapViewOfFile " + name);
 #else
-        m_name = "/ipcscope-probe-shm-" + std::to_string(getpid());
-        const int fd = shm_open(m_name.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
-        if (fd < 0) {
-            const int err = errno;
-            m_name.clear();
-            return Error::fromErrno(err, "shm_open");
-        }
-        if (ftruncate(fd, static_cast<off_t>(size)) != 0) {
+        const std::string name = "/ipcscope-probe-shm-" + std::to_string(getpid());
+        const int fd = shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
+        if (fd < 0) return Error::fromErrno(errno, "shm_open " + name);
+        m_unlinkName = name;
+        if (ftruncate(fd, static_cast<off_t>(m_size)) != 0) {
             const int err = errno;
             close(fd);
             return Error::fromErrno(err, "ftruncate of the shared-memory object");
         }
-        void* a = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-        void* b = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        void* p = mmap(nullptr, m_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
         const int err = errno;
         close(fd);
-        if (a == MAP_FAILED || b == MAP_FAILED) {
-            if (a != MAP_FAILED) munmap(a, size);
-            if (b != MAP_FAILED) munmap(b, size);
-            return Error::fromErrno(err, "mmap of the shared-memory object");
-        }
-        m_a = static_cast<unsigned char*>(a);
-        m_b = static_cast<unsigned char*>(b);
-        // The mappings keep the memory; without the name nothing is left behind if the probe is
-        // killed (the maps still show it as "/dev/shm/ipcscope-probe-shm-PID (deleted)").
-        shm_unlink(m_name.c_str());
-        m_name.clear();
+        if (p == MAP_FAILED) return Error::fromErrno(err, "mmap of the shared-memory object");
+        m_base = static_cast<unsigned char*>(p);
+#endif
+        m_control = new (m_base) Control{};
+        m_control->slotBytes = o.messageSize;
+        m_control->slots = ring / o.messageSize;
+        std::atomic_thread_fence(std::memory_order_release);
+        m_control->magic = kMagic;
+        if (auto st = openSleepers(name, true); !st) return st;
+        setUp(o, false);
+        ready(name);
+        // The sender maps the object, then removes its name; wait for it to attach.
+        waitUntil([&] { return m_control->attached.load(std::memory_order_acquire) != 0; }, m_control->attached,
+                  m_control->attachWaiting, m_sleepAttach, o.spin);
+#if !defined(_WIN32)
+        m_unlinkName.clear();
 #endif
         return core::okStatus();
     }
 
-    unsigned char* senderView() const { return m_a; }
-    unsigned char* receiverView() const { return m_b; }
+    Status attach(const ProbeOptions& o) {
+        const std::string& name = o.endpoint;
+#if defined(_WIN32)
+        m_section = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, name.c_str());
+        if (!m_section) return Error::fromWin32(GetLastError(), "OpenFileMapping " + name);
+        m_base = static_cast<unsigned char*>(MapViewOfFile(m_section, FILE_MAP_ALL_ACCESS, 0, 0, 0));
+        if (!m_base) return Error::fromWin32(GetLastError(), "MapViewOfFile " + name);
+        MEMORY_BASIC_INFORMATION info{};
+        VirtualQuery(m_base, &info, sizeof info);
+        m_size = info.RegionSize;
+#else
+        const int fd = shm_open(name.c_str(), O_RDWR | O_CLOEXEC, 0);
+        if (fd < 0) return Error::fromErrno(errno, "shm_open " + name);
+        struct stat st {};
+        if (fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(kControlBytes)) {
+            close(fd);
+            return Error::make(Errc::Malformed, "the shared-memory object " + name + " is too small");
+        }
+        m_size = static_cast<std::size_t>(st.st_size);
+        void* p = mmap(nullptr, m_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        const int err = errno;
+        close(fd);
+        if (p == MAP_FAILED) return Error::fromErrno(err, "mmap of the shared-memory object");
+        m_base = static_cast<unsigned char*>(p);
+        shm_unlink(name.c_str());  // both ends have it mapped: nothing is left behind if one is killed
+#endif
+        m_control = reinterpret_cast<Control*>(m_base);
+        if (m_control->magic != kMagic || m_control->slotBytes != o.messageSize ||
+            kControlBytes + 2 * m_control->slots * m_control->slotBytes > m_size)
+            return Error::make(Errc::Malformed, "the shared-memory object " + name + " does not hold this probe's rings");
+        if (auto st = openSleepers(name, false); !st) return st;
+        setUp(o, true);
+        m_control->attached.store(1, std::memory_order_release);
+        notify(m_control->attached, m_control->attachWaiting, m_sleepAttach, o.spin, [] { return true; });
+        return core::okStatus();
+    }
+
+    Status send(const unsigned char* msg, std::size_t n) override {
+        RingControl& r = *m_tx;
+        if (m_txWritten - m_txReadSeen >= m_slots) {
+            // Sleep until a batch of slots is free, not just one: fewer wake-ups.
+            r.writerTarget.store(m_txWritten - m_slots + m_batch, std::memory_order_relaxed);
+            waitUntil([&] { return m_txWritten - (m_txReadSeen = r.read.load(std::memory_order_acquire)) < m_slots; }, r.spaceSeq,
+                      r.writerWaiting, *m_txSpaceSleeper, m_spin);
+        }
+        std::memcpy(m_txData + (m_txWritten % m_slots) * m_slotBytes, msg, std::min<std::size_t>(n, m_slotBytes));
+        r.written.store(++m_txWritten, std::memory_order_release);
+        // The end marker always wakes the reader; other messages once its batch is there.
+        const bool end = n >= sizeof(MessageHeader) && (reinterpret_cast<const MessageHeader*>(msg)->flags & kEndFlag);
+        notify(r.dataSeq, r.readerWaiting, *m_txDataSleeper, m_spin,
+               [&] { return end || m_txWritten >= r.readerTarget.load(std::memory_order_relaxed); });
+        return core::okStatus();
+    }
+
+    Status receive(MessageView& view) override {
+        RingControl& r = *m_rx;
+        if (m_rxWrittenSeen == m_rxRead) {
+            r.readerTarget.store(m_rxRead + m_batch, std::memory_order_relaxed);
+            waitUntil([&] { return (m_rxWrittenSeen = r.written.load(std::memory_order_acquire)) != m_rxRead; }, r.dataSeq,
+                      r.readerWaiting, *m_rxDataSleeper, m_spin);
+        }
+        const unsigned char* slot = m_rxData + (m_rxRead % m_slots) * m_slotBytes;
+        MessageHeader h{};
+        std::memcpy(&h, slot, sizeof h);
+        view.data = slot;
+        view.size = std::min<std::size_t>(h.length, m_slotBytes);
+        return core::okStatus();
+    }
+
+    void release() override {
+        RingControl& r = *m_rx;
+        r.read.store(++m_rxRead, std::memory_order_release);
+        notify(r.spaceSeq, r.writerWaiting, *m_rxSpaceSleeper, m_spin,
+               [&] { return m_rxRead >= r.writerTarget.load(std::memory_order_relaxed); });
+    }
 
 private:
-    std::string m_name;
+    Status openSleepers(const std::string& name, bool create) {
+        for (int i = 0; i < 5; ++i)
+            if (auto st = m_sleepers[i].open(name + "-" + std::to_string(i), create); !st) return st;
+        return core::okStatus();
+    }
+
+    void setUp(const ProbeOptions& o, bool sender) {
+        m_spin = o.spin;
+        m_slots = m_control->slots;
+        m_slotBytes = static_cast<std::size_t>(m_control->slotBytes);
+        // A sleeping side is woken when a quarter of the ring is ready for it (bulk), or at
+        // once (ping-pong: each message is awaited).
+        m_batch = o.mode == ProbeMode::Bulk ? std::max<std::uint64_t>(1, m_slots / 4) : 1;
+        unsigned char* rings = m_base + kControlBytes;
+        const std::size_t ringBytes = static_cast<std::size_t>(m_slots) * m_slotBytes;
+        const int tx = sender ? 0 : 1;
+        const int rx = 1 - tx;
+        m_tx = &m_control->ring[tx];
+        m_rx = &m_control->ring[rx];
+        m_txData = rings + static_cast<std::size_t>(tx) * ringBytes;
+        m_rxData = rings + static_cast<std::size_t>(rx) * ringBytes;
+        // Sleepers 0/1: data and space of ring 0; 2/3: of ring 1; 4: the attach word.
+        m_txDataSleeper = &m_sleepers[2 * tx];
+        m_txSpaceSleeper = &m_sleepers[2 * tx + 1];
+        m_rxDataSleeper = &m_sleepers[2 * rx];
+        m_rxSpaceSleeper = &m_sleepers[2 * rx + 1];
+    }
+
+    unsigned char* m_base = nullptr;
     std::size_t m_size = 0;
-    unsigned char* m_a = nullptr;
-    unsigned char* m_b = nullptr;
+    Control* m_control = nullptr;
+    Sleeper m_sleepers[5];
+    Sleeper& m_sleepAttach = m_sleepers[4];
+    Sleeper* m_txDataSleeper = nullptr;
+    Sleeper* m_txSpaceSleeper = nullptr;
+    Sleeper* m_rxDataSleeper = nullptr;
+    Sleeper* m_rxSpaceSleeper = nullptr;
+    RingControl* m_tx = nullptr;
+    RingControl* m_rx = nullptr;
+    unsigned char* m_txData = nullptr;
+    const unsigned char* m_rxData = nullptr;
+    std::uint64_t m_slots = 0;
+    std::uint64_t m_batch = 1;
+    std::size_t m_slotBytes = 0;
+    std::uint64_t m_txWritten = 0;
+    std::uint64_t m_txReadSeen = 0;
+    std::uint64_t m_rxRead = 0;
+    std::uint64_t m_rxWrittenSeen = 0;
+    bool m_spin = false;
 #if defined(_WIN32)
-    HANDLE m_handle = nullptr;
+    HANDLE m_section = nullptr;
+#else
+    std::string m_unlinkName;
 #endif
 };
 
-/// The ring as one side sees it through its own view.
-struct RingView {
-    unsigned char* base;
-    std::size_t capacity;
-    std::atomic_ref<std::uint64_t> written() const { return std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(base)); }
-    std::atomic_ref<std::uint64_t> read() const { return std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(base + 64)); }
-    unsigned char* data() const { return base + kHeader; }
-};
-
-void backoff(unsigned& spins) {
-    if (++spins > 64) std::this_thread::yield();
-}
-
-Status transfer(const ProbeOptions& o, Reporter& reporter) {
-    const std::size_t ring = std::max<std::size_t>(kMinRing, 2 * static_cast<std::size_t>(o.messageSize));
-    SharedRegion region;
-    if (auto st = region.open(kHeader + ring); !st) return st;
-    std::atomic<bool> stop{false};
-
-    std::thread sender([&] {
-        const RingView v{region.senderView(), ring};
-        std::vector<unsigned char> message(o.messageSize);
-        for (std::size_t i = 0; i < message.size(); ++i) message[i] = static_cast<unsigned char>(i * 131u);
-        std::uint64_t sent = 0;
-        while (sent < o.bytes && !stop.load(std::memory_order_relaxed)) {
-            const std::uint64_t n = std::min<std::uint64_t>(o.messageSize, o.bytes - sent);
-            unsigned spins = 0;
-            while (ring - (sent - v.read().load(std::memory_order_acquire)) < n) {
-                if (stop.load(std::memory_order_relaxed)) return;
-                backoff(spins);
-            }
-            const std::size_t at = static_cast<std::size_t>(sent % ring);
-            const std::size_t first = std::min<std::size_t>(static_cast<std::size_t>(n), ring - at);
-            std::memcpy(v.data() + at, message.data(), first);
-            std::memcpy(v.data(), message.data() + first, static_cast<std::size_t>(n) - first);
-            sent += n;
-            v.written().store(sent, std::memory_order_release);
-        }
-    });
-
-    const RingView v{region.receiverView(), ring};
-    std::vector<unsigned char> buffer(o.messageSize);
-    reporter.start();
-    std::uint64_t got = 0;
-    bool timedOut = false;
-    while (got < o.bytes) {
-        const std::uint64_t n = std::min<std::uint64_t>(o.messageSize, o.bytes - got);
-        unsigned spins = 0;
-        while (v.written().load(std::memory_order_acquire) - got < n) {
-            if ((spins & 1023u) == 0 && reporter.expired()) {
-                timedOut = true;
-                break;
-            }
-            backoff(spins);
-        }
-        if (timedOut) break;
-        const std::size_t at = static_cast<std::size_t>(got % ring);
-        const std::size_t first = std::min<std::size_t>(static_cast<std::size_t>(n), ring - at);
-        std::memcpy(buffer.data(), v.data() + at, first);
-        std::memcpy(buffer.data() + first, v.data(), static_cast<std::size_t>(n) - first);
-        got += n;
-        v.read().store(got, std::memory_order_release);
-        reporter.add(n);
-        if (reporter.expired()) break;
-    }
-    stop = true;
-    sender.join();
-    return core::okStatus();
+core::Result<std::unique_ptr<Link>> open(const ProbeOptions& o, const std::function<void(const std::string&)>& ready) {
+    auto link = std::make_unique<ShmLink>();
+    if (auto st = o.role == ProbeRole::Receiver ? link->create(o, ready) : link->attach(o); !st) return st.error();
+    return std::unique_ptr<Link>(std::move(link));
 }
 
 }  // namespace
 }  // namespace ipcscope::probe
 
-int main(int argc, char** argv) {
-    return ipcscope::probe::probeMain(argc, argv, [](const auto&) { return std::string("shm"); }, ipcscope::probe::transfer);
-}
+int main(int argc, char** argv) { return ipcscope::probe::probeMain(argc, argv, {"shm"}, ipcscope::probe::open); }

@@ -1,5 +1,6 @@
-// ipcscope probe run TRANSPORT [--bytes N] [--message-size N] [--seconds S] [--json]
-// Starts the probe executable, prints MiB/s per interval as the samples arrive and a summary.
+// ipcscope probe run TRANSPORT... [--mode bulk|pingpong] [--bytes N] [--message-size N | --sweep] [--seconds S] [--json]
+// Runs each transport (and each message size of a sweep) as two probe processes, prints MiB/s
+// per interval as the samples arrive (one run) and a summary per run; progress goes to stderr.
 // ipcscope probe list [--probe-dir DIR] [--json]
 // Shows where each probe executable is found.
 
@@ -7,6 +8,7 @@
 #include "cli/commands.h"
 #include "core/throughput.h"
 #include "probe/runner.h"
+#include "wire/probe_line.h"
 
 #include <nlohmann/json.hpp>
 
@@ -18,10 +20,29 @@ namespace ipcscope::cli {
 namespace {
 struct ProbeArgs {
     probe::RunSpec spec;
+    std::vector<std::string> transports;
+    std::string mode = "bulk";
     std::uint64_t seconds = 10;
     std::uint64_t stallMs = 5000;
+    bool sweep = false;
     bool json = false;
 };
+
+/// The message sizes of --sweep: 64 B to 4 MiB in powers of 4.
+std::vector<std::uint64_t> sweepSizes() {
+    std::vector<std::uint64_t> sizes;
+    for (std::uint64_t s = 64; s <= (std::uint64_t{4} << 20); s *= 4) sizes.push_back(s);
+    return sizes;
+}
+
+/// The largest UDP payload over IPv4.
+constexpr std::uint64_t kMaxUdpMessage = 65507;
+
+std::string sizeText(std::uint64_t bytes) {
+    if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+    if (bytes >= 1024 && bytes % 1024 == 0) return std::to_string(bytes >> 10) + " KiB";
+    return std::to_string(bytes) + " B";
+}
 
 std::string mib(std::uint64_t bytes) {
     char buf[64];
@@ -29,24 +50,69 @@ std::string mib(std::uint64_t bytes) {
     return buf;
 }
 
-nlohmann::json toJson(const probe::RunSpec& spec, const core::ThroughputSeries& s) {
+double perSecond(std::uint64_t count, std::uint64_t us) { return us == 0 ? 0.0 : static_cast<double>(count) * 1e6 / static_cast<double>(us); }
+
+nlohmann::json toJson(const probe::RunSpec& spec, const probe::RunResult& r) {
+    const auto& s = r.receiver;
     nlohmann::json j;
     j["transport"] = spec.transport;
-    j["probe_transport"] = s.hello() ? s.hello()->transport : "";
+    j["mode"] = std::string(wire::probeModeName(spec.mode));
+    if (spec.spin) j["spin"] = true;
     j["protocol_version"] = s.hello() ? s.hello()->version : 0;
     j["message_size"] = s.hello() ? s.hello()->messageSize : spec.messageSize;
     j["bytes_requested"] = spec.bytes;
-    j["bytes"] = s.done() ? s.done()->totalBytes : s.sampledBytes();
-    j["elapsed_us"] = s.done() ? s.done()->elapsedUs : 0;
-    j["messages"] = s.sampledMessages();
-    j["complete"] = s.done() && s.done()->totalBytes == spec.bytes;
+    const std::uint64_t bytes = s.done() ? s.done()->totalBytes : s.sampledBytes();
+    const std::uint64_t messages = s.done() ? s.done()->messages : s.sampledMessages();
+    const std::uint64_t us = s.done() ? s.done()->elapsedUs : 0;
+    j["bytes"] = bytes;
+    j["messages"] = messages;
+    j["elapsed_us"] = us;
+    j["complete"] = r.sender.done() && r.sender.done()->totalBytes >= spec.bytes;
+    j["bytes_per_second"] = perSecond(bytes, us);
+    j["messages_per_second"] = perSecond(messages, us);
     j["mib_per_s"] = s.averageMiBps();
     j["peak_mib_per_s"] = s.peakMiBps();
+    if (spec.mode == wire::ProbeMode::PingPong) {
+        const auto& l = r.sender.latency();
+        j["latency_ns"] = {{"p50", l ? l->p50Ns : 0}, {"p99", l ? l->p99Ns : 0}, {"p999", l ? l->p999Ns : 0}};
+        const std::uint64_t senderUs = r.sender.done() ? r.sender.done()->elapsedUs : 0;
+        j["round_trips"] = l ? l->roundTrips : 0;
+        j["round_trips_per_second"] = perSecond(l ? l->roundTrips : 0, senderUs);
+    }
+    j["verified"] = r.verified;
+    if (spec.transport == "udp") {
+        j["lost"] = r.lost;
+        j["reordered"] = r.reordered;
+    }
+    j["processes"] = {{"receiver", r.receiverPid}, {"sender", r.senderPid}};
+    if (r.ringBytes) j["ring_bytes"] = r.ringBytes;
     auto& samples = j["samples"] = nlohmann::json::array();
     for (const auto& p : s.points())
         samples.push_back({{"t_s", p.tSeconds}, {"bytes", p.bytes}, {"messages", p.messages}, {"mib_per_s", p.mibPerSecond}});
     return j;
 }
+
+/// One line per finished run.
+void printSummary(const probe::RunSpec& spec, const probe::RunResult& r) {
+    const auto& d = *r.receiver.done();
+    std::string line = spec.transport + " " + std::string(wire::probeModeName(spec.mode)) + (spec.spin ? " spin" : "") + " " +
+                       sizeText(spec.messageSize) + ": " +
+                       mib(d.totalBytes) + " in " + std::to_string(static_cast<double>(d.elapsedUs) / 1e6).substr(0, 5) + " s = ";
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%.1f MiB/s, %.0f messages/s", r.receiver.averageMiBps(), perSecond(d.messages, d.elapsedUs));
+    line += buf;
+    if (const auto& l = r.sender.latency()) {
+        std::snprintf(buf, sizeof buf, ", round trip p50 %.1f us p99 %.1f us p99.9 %.1f us", static_cast<double>(l->p50Ns) / 1e3,
+                      static_cast<double>(l->p99Ns) / 1e3, static_cast<double>(l->p999Ns) / 1e3);
+        line += buf;
+    }
+    if (spec.transport == "udp") line += ", " + std::to_string(r.lost) + " lost, " + std::to_string(r.reordered) + " reordered";
+    line += r.verified ? ", verified" : ", NOT verified";
+    line += " (pids " + std::to_string(r.senderPid) + " -> " + std::to_string(r.receiverPid) + ")";
+    if (r.sender.done() && r.sender.done()->totalBytes < spec.bytes) line += " (stopped by --seconds before all bytes moved)";
+    std::printf("%s\n", line.c_str());
+}
+
 /// 'probe list': where each probe executable is found; exit 1 when one is missing.
 int listProbes(const std::string& probeDir, bool json) {
     const auto dirs = probe::probeSearchDirs(probeDir);
@@ -90,7 +156,11 @@ Runner addProbe(CLI::App& app) {
         names.emplace_back(t.name);
         help += std::string(" ") + t.name + " (" + t.description + ")";
     }
-    run->add_option("transport", a->spec.transport, help)->required()->check(CLI::IsMember(names));
+    run->add_option("transport", a->transports, help)->required()->check(CLI::IsMember(names));
+    run->add_option("--mode", a->mode, "bulk: a one-way stream, bytes/s; pingpong: round trips, latency percentiles")
+        ->check(CLI::IsMember({"bulk", "pingpong"}));
+    run->add_flag("--spin", a->spec.spin, "shm: poll instead of sleeping while waiting (uses two full cores; labelled spin)");
+    run->add_flag("--sweep", a->sweep, "Run every message size from 64 B to 4 MiB in powers of 4");
     run->add_option("--bytes", a->spec.bytes, "Bytes to move (suffixes K, M, G: powers of 1024)")
         ->transform(CLI::AsSizeValue(false))
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
@@ -111,37 +181,68 @@ Runner addProbe(CLI::App& app) {
         if (list->parsed()) return listProbes(a->spec.probeDir, a->json);
         a->spec.seconds = static_cast<std::uint32_t>(a->seconds);
         a->spec.stallTimeout = std::chrono::milliseconds(a->stallMs);
-        core::ThroughputSeries series;
-        std::size_t printed = 0;
-        auto onLine = [&](const core::ThroughputSeries& s) {
-            if (a->json) return;
-            if (printed == 0 && s.hello()) {
-                std::printf("probe %s (%s), %s in messages of %llu bytes\n", a->spec.transport.c_str(), s.hello()->transport.c_str(),
-                            mib(a->spec.bytes).c_str(), static_cast<unsigned long long>(s.hello()->messageSize));
-                printed = 1;
+        a->spec.mode = a->mode == "pingpong" ? wire::ProbeMode::PingPong : wire::ProbeMode::Bulk;
+        const std::vector<std::uint64_t> sizes = a->sweep ? sweepSizes() : std::vector<std::uint64_t>{a->spec.messageSize};
+        std::vector<probe::RunSpec> runs;
+        for (const auto& t : a->transports)
+            for (std::uint64_t size : sizes) {
+                if (t == "udp" && size > kMaxUdpMessage) {
+                    if (a->sweep) {
+                        std::fprintf(stderr, "udp %s: skipped (a datagram holds at most %llu bytes)\n", sizeText(size).c_str(),
+                                     static_cast<unsigned long long>(kMaxUdpMessage));
+                        continue;
+                    }
+                    printError("udp: a datagram holds at most " + std::to_string(kMaxUdpMessage) + " bytes; pick a smaller --message-size");
+                    return kExitUsage;
+                }
+                if (size < 32) {
+                    printError("--message-size must be at least 32 bytes (each message carries a 24-byte header)");
+                    return kExitUsage;
+                }
+                probe::RunSpec spec = a->spec;
+                spec.transport = t;
+                spec.messageSize = size;
+                runs.push_back(spec);
             }
-            while (printed - 1 < s.points().size()) {
-                const auto& p = s.points()[printed - 1];
-                std::printf("%8.2f s %10.1f MiB/s %12s\n", p.tSeconds, p.mibPerSecond, mib(p.bytes).c_str());
-                ++printed;
+        const bool single = runs.size() == 1;
+        nlohmann::json all = nlohmann::json::array();
+        int exitCode = kExitOk;
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            const auto& spec = runs[i];
+            if (!single)
+                std::fprintf(stderr, "[%zu/%zu] %s %s, messages of %s...\n", i + 1, runs.size(), spec.transport.c_str(),
+                             a->mode.c_str(), sizeText(spec.messageSize).c_str());
+            probe::RunResult result;
+            std::size_t printed = 0;
+            auto onLine = [&](const core::ThroughputSeries& s) {
+                if (a->json || !single) return;
+                if (printed == 0 && s.hello()) {
+                    std::printf("probe %s %s%s, %s in messages of %llu bytes, two processes\n", spec.transport.c_str(), a->mode.c_str(),
+                                spec.spin ? " spin" : "",
+                                mib(spec.bytes).c_str(), static_cast<unsigned long long>(s.hello()->messageSize));
+                    printed = 1;
+                }
+                while (printed > 0 && printed - 1 < s.points().size()) {
+                    const auto& p = s.points()[printed - 1];
+                    std::printf("%8.2f s %10.1f MiB/s %12s\n", p.tSeconds, p.mibPerSecond, mib(p.bytes).c_str());
+                    ++printed;
+                }
+                std::fflush(stdout);
+            };
+            const auto st = probe::runProbe(spec, result, onLine);
+            if (!st) {
+                printError(st.error().message());
+                exitCode = kExitFailure;
+                if (a->json && !single) all.push_back({{"transport", spec.transport}, {"mode", a->mode}, {"message_size", spec.messageSize},
+                                                       {"verified", false}, {"error", st.error().message()}});
+                continue;
             }
+            if (a->json) all.push_back(toJson(spec, result));
+            else printSummary(spec, result);
             std::fflush(stdout);
-        };
-        const auto st = probe::runProbe(a->spec, series, onLine);
-        if (!st) {
-            printError(st.error().message());
-            return kExitFailure;
         }
-        if (a->json) {
-            std::printf("%s\n", base::dumpJson(toJson(a->spec, series), 2).c_str());
-            return kExitOk;
-        }
-        const auto& d = *series.done();
-        std::printf("%s: %s in %.3f s = %.1f MiB/s average, peak %.1f MiB/s, %llu reads/messages%s\n", a->spec.transport.c_str(),
-                    mib(d.totalBytes).c_str(), static_cast<double>(d.elapsedUs) / 1e6, series.averageMiBps(), series.peakMiBps(),
-                    static_cast<unsigned long long>(series.sampledMessages()),
-                    d.totalBytes < a->spec.bytes ? " (stopped by --seconds before all bytes moved)" : "");
-        return kExitOk;
+        if (a->json && !all.empty()) std::printf("%s\n", base::dumpJson(single ? all[0] : all, 2).c_str());
+        return exitCode;
     };
 }
 

@@ -129,7 +129,8 @@ std::string keyOrInode(const IpcObject& o) {
     return key.empty() ? get(o, "inode") : key + " id " + sysvId(o);
 }
 
-// Queues: what is queued, and the limits where the kind has them.
+// Queues: what is queued, and the limits where the kind has them (an ALPC port has none of these).
+std::string queuedCell(const IpcObject& o) { return o.size ? humanSize(o.size) : std::string(); }
 std::string messages(const IpcObject& o) {
     if (!field(o, "messages")) return {};
     return get(o, "messages") + (field(o, "max_messages") ? " / " + get(o, "max_messages") : std::string());
@@ -140,8 +141,9 @@ std::int64_t messageCount(const IpcObject& o) {
 }
 std::string messageSize(const IpcObject& o) { return field(o, "message_size") ? humanSize(field(o, "message_size")->get<std::uint64_t>()) : std::string(); }
 std::string lastUsers(const IpcObject& o) {
-    if (!field(o, "lspid")) return get(o, "notify_pid") == "0" ? std::string() : "notify " + get(o, "notify_pid");
-    return "send " + get(o, "lspid") + ", recv " + get(o, "lrpid");
+    if (field(o, "lspid")) return "send " + get(o, "lspid") + ", recv " + get(o, "lrpid");
+    const auto notify = get(o, "notify_pid");
+    return notify.empty() || notify == "0" ? std::string() : "notify " + notify;
 }
 
 // Sync objects: how many semaphores, or the state of an event, mutex or semaphore.
@@ -209,7 +211,7 @@ const std::vector<Column> kMappings{
 const std::vector<Column> kQueues{
     {"Kind", kindCell},
     {"Name", nameCell, nullptr, true},
-    {"Queued", sizeCell, sizeNumber},
+    {"Queued", queuedCell, sizeNumber},
     {"Messages", messages, messageCount},
     {"Msg size", messageSize},
     {"Owner", owner},

@@ -46,6 +46,13 @@ Status ThroughputSeries::feed(std::string_view line) {
                     m_sampledBytes += v.bytes;
                     m_sampledMessages += v.messages;
                     return okStatus();
+                } else if constexpr (std::is_same_v<T, wire::ProbeReady>) {
+                    if (m_ready) return reject(Error::make(Errc::Malformed, where + "a second ready line"));
+                    m_ready = v;
+                    return okStatus();
+                } else if constexpr (std::is_same_v<T, wire::ProbeLatency>) {
+                    m_latency = v;
+                    return okStatus();
                 } else if constexpr (std::is_same_v<T, wire::ProbeDone>) {
                     if (v.totalBytes != m_sampledBytes)
                         return reject(Error::make(Errc::Malformed, where + "done reports " + std::to_string(v.totalBytes) +

@@ -51,6 +51,10 @@ public:
     /// Sum of the samples so far.
     [[nodiscard]] std::uint64_t sampledBytes() const noexcept { return m_sampledBytes; }
     [[nodiscard]] std::uint64_t sampledMessages() const noexcept { return m_sampledMessages; }
+    /// The receiver's `ready` line, once seen.
+    [[nodiscard]] const std::optional<wire::ProbeReady>& ready() const noexcept { return m_ready; }
+    /// The sender's `latency` line (ping-pong), once seen.
+    [[nodiscard]] const std::optional<wire::ProbeLatency>& latency() const noexcept { return m_latency; }
     /// The `done` line, once seen.
     [[nodiscard]] const std::optional<wire::ProbeDone>& done() const noexcept { return m_done; }
     /// Why the run failed (the probe's error text or the protocol violation).
@@ -68,6 +72,8 @@ private:
     ProbeState m_state = ProbeState::WaitingForHello;
     std::optional<wire::ProbeHello> m_hello;
     std::optional<wire::ProbeDone> m_done;
+    std::optional<wire::ProbeReady> m_ready;
+    std::optional<wire::ProbeLatency> m_latency;
     std::vector<ThroughputPoint> m_points;
     std::uint64_t m_lastUs = 0;
     std::uint64_t m_sampledBytes = 0;

@@ -1,17 +1,46 @@
 #include "gui/probes_view.h"
 
 #include "probe/runner.h"
+#include "wire/probe_line.h"
 
 #include <imgui.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace ipcscope::gui {
 namespace {
 constexpr std::size_t kMaxPoints = 4000;
 constexpr int kIntervalMs = 50;
+
+/// The colour of a transport on the chart, by its index in probe::transports().
+ImU32 transportColour(std::size_t i) {
+    static const ImU32 kColours[] = {IM_COL32(230, 140, 40, 255), IM_COL32(80, 190, 90, 255), IM_COL32(170, 110, 230, 255),
+                                     IM_COL32(70, 150, 240, 255), IM_COL32(230, 80, 80, 255)};
+    return kColours[i % (sizeof kColours / sizeof kColours[0])];
+}
+
+/// A round step for an axis from 0 to `top` with about `ticks` ticks: 1, 2 or 5 times a power of 10.
+double niceStep(double top, int ticks) {
+    const double raw = top / ticks;
+    const double p = std::pow(10.0, std::floor(std::log10(raw)));
+    for (double m : {1.0, 2.0, 5.0})
+        if (m * p >= raw) return m * p;
+    return 10 * p;
+}
+
+std::size_t transportIndex(const std::string& name) {
+    const auto& ts = probe::transports();
+    for (std::size_t i = 0; i < ts.size(); ++i)
+        if (name == ts[i].name) return i;
+    return ts.size();
+}
+}  // namespace
+
+ProbesView::ProbesView() : m_selected(probe::transports().size(), 0) {
+    if (!m_selected.empty()) m_selected[0] = 1;
 }
 
 ProbesView::~ProbesView() {
@@ -21,61 +50,89 @@ ProbesView::~ProbesView() {
 
 std::size_t ProbesView::points() const {
     std::lock_guard lock(m_mutex);
-    return m_mibps.size();
+    std::size_t n = 0;
+    for (const auto& r : m_runs) n += r.mibps.size();
+    return n;
 }
 
-bool ProbesView::start(const std::string& transport) {
-    const auto& ts = probe::transports();
-    const auto it = std::find_if(ts.begin(), ts.end(), [&](const probe::TransportInfo& t) { return transport == t.name; });
-    if (it == ts.end()) return false;
+bool ProbesView::start(const std::string& transports) {
+    std::vector<std::size_t> picked;
+    std::size_t from = 0;
+    while (from <= transports.size()) {
+        const std::size_t comma = std::min(transports.find(',', from), transports.size());
+        const std::size_t i = transportIndex(transports.substr(from, comma - from));
+        if (i >= probe::transports().size()) return false;
+        picked.push_back(i);
+        from = comma + 1;
+    }
     if (m_running.load()) return true;
-    if (m_worker.joinable()) m_worker.join();  // the previous run has finished
-    m_transport = static_cast<int>(it - ts.begin());
+    if (m_worker.joinable()) m_worker.join();  // the previous runs have finished
+    std::fill(m_selected.begin(), m_selected.end(), 0);
+    for (std::size_t i : picked) m_selected[i] = 1;
     probe::RunSpec spec;
-    spec.transport = transport;
+    spec.mode = m_mode == 1 ? wire::ProbeMode::PingPong : wire::ProbeMode::Bulk;
     spec.bytes = static_cast<std::uint64_t>(m_megabytes) << 20;
     spec.messageSize = static_cast<std::uint64_t>(m_messageKiB) << 10;
     spec.seconds = static_cast<std::uint32_t>(m_seconds);
     spec.intervalMs = kIntervalMs;
     {
         std::lock_guard lock(m_mutex);
-        m_mibps.clear();
-        m_status = "starting the " + transport + " probe...";
-        m_summary.clear();
-        m_average = m_peak = 0;
-        m_bytes = 0;
+        m_runs.clear();
+        for (std::size_t i : picked) m_runs.push_back(Run{i, {}, {}, "waiting", false});
     }
     m_cancel = false;
     m_running = true;
-    spdlog::info("probe {}: {} MiB in messages of {} KiB, at most {} s", transport, m_megabytes, m_messageKiB, m_seconds);
+    spdlog::info("probe {}: {} {} MiB in messages of {} KiB, at most {} s each", transports, wire::probeModeName(spec.mode), m_megabytes,
+                 m_messageKiB, m_seconds);
     m_worker = std::thread([this, spec] {
-        core::ThroughputSeries series;
-        auto onLine = [&](const core::ThroughputSeries& s) {
-            std::lock_guard lock(m_mutex);
-            for (std::size_t i = m_mibps.size(); i < s.points().size() && m_mibps.size() < kMaxPoints; ++i)
-                m_mibps.push_back(static_cast<float>(s.points()[i].mibPerSecond));
-            m_status = "running: " + std::to_string(s.sampledBytes() >> 20) + " MiB so far";
-            m_bytes = s.sampledBytes();
-            m_peak = s.peakMiBps();
-        };
-        const auto st = probe::runProbe(spec, series, onLine, &m_cancel);
+        std::size_t count = 0;
         {
             std::lock_guard lock(m_mutex);
-            m_average = series.averageMiBps();
-            m_peak = series.peakMiBps();
-            char buf[256];
-            if (st) {
-                std::snprintf(buf, sizeof buf, "%s: %.1f MiB in %.3f s = %.1f MiB/s average, peak %.1f MiB/s", spec.transport.c_str(),
-                              static_cast<double>(series.done()->totalBytes) / core::kMiB,
-                              static_cast<double>(series.done()->elapsedUs) / 1e6, m_average, m_peak);
-                m_status = "done";
-                m_summary = buf;
-            } else {
-                m_status = "failed: " + st.error().message();
-            }
+            count = m_runs.size();
         }
-        if (st) spdlog::info("probe {}", m_summary);
-        else spdlog::warn("probe {}: {}", spec.transport, st.error().message());
+        for (std::size_t k = 0; k < count && !m_cancel.load(); ++k) {
+            probe::RunSpec s = spec;
+            std::size_t transport = 0;
+            {
+                std::lock_guard lock(m_mutex);
+                transport = m_runs[k].transport;
+                m_runs[k].status = "starting...";
+            }
+            s.transport = probe::transports()[transport].name;
+            if (s.transport == "udp") s.messageSize = std::min<std::uint64_t>(s.messageSize, 60u << 10);  // one datagram
+            auto onLine = [&](const core::ThroughputSeries& series) {
+                std::lock_guard lock(m_mutex);
+                Run& run = m_runs[k];
+                for (std::size_t i = run.mibps.size(); i < series.points().size() && run.mibps.size() < kMaxPoints; ++i) {
+                    run.t.push_back(static_cast<float>(series.points()[i].tSeconds));
+                    run.mibps.push_back(static_cast<float>(series.points()[i].mibPerSecond));
+                }
+                run.status = "running: " + std::to_string(series.sampledBytes() >> 20) + " MiB so far";
+            };
+            probe::RunResult result;
+            const auto st = probe::runProbe(s, result, onLine, &m_cancel);
+            std::string status;
+            if (st) {
+                const auto& d = *result.receiver.done();
+                char buf[320];
+                std::snprintf(buf, sizeof buf, "%.1f MiB in %.3f s = %.1f MiB/s, peak %.1f MiB/s, %s", static_cast<double>(d.totalBytes) / core::kMiB,
+                              static_cast<double>(d.elapsedUs) / 1e6, result.receiver.averageMiBps(), result.receiver.peakMiBps(),
+                              result.verified ? "verified" : "NOT verified");
+                status = buf;
+                if (const auto& l = result.sender.latency()) {
+                    std::snprintf(buf, sizeof buf, "; round trip p50 %.1f us, p99 %.1f us, p99.9 %.1f us", static_cast<double>(l->p50Ns) / 1e3,
+                                  static_cast<double>(l->p99Ns) / 1e3, static_cast<double>(l->p999Ns) / 1e3);
+                    status += buf;
+                }
+                spdlog::info("probe {}: {}", s.transport, status);
+            } else {
+                status = "failed: " + st.error().message();
+                spdlog::warn("probe {}: failed: {}", s.transport, st.error().message());
+            }
+            std::lock_guard lock(m_mutex);
+            m_runs[k].status = status;
+            m_runs[k].failed = !st;
+        }
         m_running = false;
     });
     return true;
@@ -83,45 +140,119 @@ bool ProbesView::start(const std::string& transport) {
 
 void ProbesView::stop() { m_cancel = true; }
 
+void ProbesView::drawChart(float height) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    const float width = ImGui::GetContentRegionAvail().x;
+    ImGui::Dummy(ImVec2(width, height));
+    const float left = 80, bottom = 36, top = 10, right = 16;
+    const ImVec2 p0(origin.x + left, origin.y + top), p1(origin.x + width - right, origin.y + height - bottom);
+    if (p1.x <= p0.x + 10 || p1.y <= p0.y + 10) return;
+    const ImU32 axis = ImGui::GetColorU32(ImGuiCol_Text), grid = ImGui::GetColorU32(ImGuiCol_Border);
+
+    float tMax = 1, yMax = 1;
+    for (const auto& r : m_runs) {
+        if (!r.t.empty()) tMax = std::max(tMax, r.t.back());
+        for (float v : r.mibps) yMax = std::max(yMax, v);
+    }
+    const double yStep = niceStep(yMax * 1.05, 5), tStep = niceStep(tMax, 8);
+    const double yTop = std::ceil(yMax * 1.05 / yStep) * yStep, tRight = std::ceil(tMax / tStep) * tStep;
+    auto toScreen = [&](double t, double y) {
+        return ImVec2(p0.x + static_cast<float>(t / tRight) * (p1.x - p0.x), p1.y - static_cast<float>(y / yTop) * (p1.y - p0.y));
+    };
+    char label[48];
+    for (double y = 0; y <= yTop + yStep / 2; y += yStep) {
+        const ImVec2 a = toScreen(0, y);
+        dl->AddLine(a, ImVec2(p1.x, a.y), grid);
+        std::snprintf(label, sizeof label, "%.0f", y);
+        const ImVec2 sz = ImGui::CalcTextSize(label);
+        dl->AddText(ImVec2(p0.x - sz.x - 6, a.y - sz.y / 2), axis, label);
+    }
+    for (double t = 0; t <= tRight + tStep / 2; t += tStep) {
+        const ImVec2 a = toScreen(t, 0);
+        dl->AddLine(a, ImVec2(a.x, a.y + 4), axis);
+        std::snprintf(label, sizeof label, tStep < 1 ? "%.1f" : "%.0f", t);
+        const ImVec2 sz = ImGui::CalcTextSize(label);
+        dl->AddText(ImVec2(a.x - sz.x / 2, a.y + 6), axis, label);
+    }
+    dl->AddLine(p0, ImVec2(p0.x, p1.y), axis);
+    dl->AddLine(ImVec2(p0.x, p1.y), p1, axis);
+    dl->AddText(ImVec2(origin.x + 4, p0.y), axis, "MiB/s");
+    const char* xUnit = "seconds since the run started";
+    dl->AddText(ImVec2((p0.x + p1.x - ImGui::CalcTextSize(xUnit).x) / 2, p1.y + 20), axis, xUnit);
+
+    std::vector<ImVec2> line;
+    for (const auto& r : m_runs) {
+        line.clear();
+        for (std::size_t i = 0; i < r.mibps.size(); ++i) line.push_back(toScreen(r.t[i], r.mibps[i]));
+        if (line.size() == 1) line.push_back(ImVec2(line[0].x + 2, line[0].y));
+        if (!line.empty()) dl->AddPolyline(line.data(), static_cast<int>(line.size()), transportColour(r.transport), ImDrawFlags_None, 2.5f);
+    }
+    // The legend, top right.
+    const float rowH = ImGui::GetTextLineHeight() + 4;
+    float legendW = 0;
+    for (const auto& r : m_runs) legendW = std::max(legendW, ImGui::CalcTextSize(probe::transports()[r.transport].name).x);
+    const ImVec2 l0(p1.x - legendW - 44, p0.y + 6);
+    if (!m_runs.empty()) {
+        dl->AddRectFilled(l0, ImVec2(p1.x - 6, l0.y + rowH * static_cast<float>(m_runs.size()) + 6), ImGui::GetColorU32(ImGuiCol_WindowBg));
+        dl->AddRect(l0, ImVec2(p1.x - 6, l0.y + rowH * static_cast<float>(m_runs.size()) + 6), grid);
+    }
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        const float y = l0.y + 4 + rowH * static_cast<float>(i);
+        dl->AddRectFilled(ImVec2(l0.x + 6, y + 3), ImVec2(l0.x + 26, y + rowH - 5), transportColour(m_runs[i].transport));
+        dl->AddText(ImVec2(l0.x + 32, y), axis, probe::transports()[m_runs[i].transport].name);
+    }
+}
+
 void ProbesView::draw() {
     const auto& ts = probe::transports();
     const bool busy = m_running.load();
     ImGui::BeginDisabled(busy);
-    ImGui::SetNextItemWidth(260);
-    if (ImGui::BeginCombo("transport", ts[static_cast<std::size_t>(m_transport)].name)) {
-        for (std::size_t i = 0; i < ts.size(); ++i) {
-            const std::string label = std::string(ts[i].name) + " - " + ts[i].description;
-            if (ImGui::Selectable(label.c_str(), static_cast<int>(i) == m_transport)) m_transport = static_cast<int>(i);
-        }
-        ImGui::EndCombo();
+    for (std::size_t i = 0; i < ts.size(); ++i) {
+        bool on = m_selected[i] != 0;
+        if (ImGui::Checkbox(ts[i].name, &on)) m_selected[i] = on ? 1 : 0;
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ts[i].description);
+        ImGui::SameLine();
     }
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(160);
-    ImGui::SliderInt("MiB", &m_megabytes, 1, 16384, "%d", ImGuiSliderFlags_Logarithmic);
+    ImGui::SetNextItemWidth(110);
+    ImGui::Combo("mode", &m_mode, "bulk\0pingpong\0");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(140);
+    ImGui::SliderInt("MiB", &m_megabytes, 1, 16384, "%d", ImGuiSliderFlags_Logarithmic);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(130);
     ImGui::SliderInt("KiB/message", &m_messageKiB, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic);
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(120);
+    ImGui::SetNextItemWidth(100);
     ImGui::SliderInt("s max", &m_seconds, 1, 60);
     ImGui::EndDisabled();
     ImGui::SameLine();
     if (!busy) {
-        if (ImGui::Button("Start")) start(ts[static_cast<std::size_t>(m_transport)].name);
+        std::string names;
+        for (std::size_t i = 0; i < ts.size(); ++i)
+            if (m_selected[i]) names += std::string(names.empty() ? "" : ",") + ts[i].name;
+        ImGui::BeginDisabled(names.empty());
+        if (ImGui::Button("Start")) start(names);
+        ImGui::EndDisabled();
     } else if (ImGui::Button("Stop")) {
         stop();
     }
 
     std::lock_guard lock(m_mutex);
-    ImGui::TextUnformatted(m_status.c_str());
-    if (!m_summary.empty()) ImGui::TextUnformatted(m_summary.c_str());
-    char overlay[96];
-    const float latest = m_mibps.empty() ? 0.0f : m_mibps.back();
-    std::snprintf(overlay, sizeof overlay, "%.1f MiB/s (peak %.1f)", static_cast<double>(latest), m_peak);
-    const float top = m_mibps.empty() ? 1.0f : *std::max_element(m_mibps.begin(), m_mibps.end()) * 1.1f;
-    ImGui::PlotLines("##mibps", m_mibps.data(), static_cast<int>(m_mibps.size()), 0, overlay, 0.0f, std::max(top, 1.0f),
-                     ImVec2(ImGui::GetContentRegionAvail().x, std::max(120.0f, ImGui::GetContentRegionAvail().y - 30.0f)));
-    ImGui::TextDisabled("MiB/s per %d ms sample; probes move data on this machine only (loopback, pipes, shared memory)", kIntervalMs);
+    const float rows = ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(std::max<std::size_t>(1, m_runs.size()));
+    drawChart(std::max(140.0f, ImGui::GetContentRegionAvail().y - rows - 30.0f));
+    if (m_runs.empty()) ImGui::TextDisabled("no run yet: pick transports and press Start");
+    for (const auto& r : m_runs) {
+        ImGui::ColorButton(ts[r.transport].name, ImGui::ColorConvertU32ToFloat4(transportColour(r.transport)),
+                           ImGuiColorEditFlags_NoTooltip, ImVec2(12, 12));
+        ImGui::SameLine();
+        ImGui::Text("%-5s", ts[r.transport].name);
+        ImGui::SameLine();
+        if (r.failed) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", r.status.c_str());
+        else ImGui::TextUnformatted(r.status.c_str());
+    }
+    ImGui::TextDisabled("MiB/s per %d ms sample, two processes per run; traffic stays on this machine (loopback, pipes, shared memory)",
+                        kIntervalMs);
 }
 
 }  // namespace ipcscope::gui

@@ -1,10 +1,14 @@
 #pragma once
-// The Throughput tab: pick a transport, start its probe, watch MiB/s graphed live. The probe
-// runs on a worker thread; the UI thread only copies the latest series under a lock.
+// The Throughput tab: pick one or more transports and a mode, start, and watch each run's MiB/s
+// graphed live on one chart (its own colour, axes with units, a legend). The runs go one after
+// the other on a worker thread (two probe processes each); the UI thread only copies the
+// latest series under a lock. Each run has a row: its summary, its latency percentiles in
+// ping-pong, or why it failed.
 
 #include "core/throughput.h"
 
 #include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -14,36 +18,43 @@ namespace ipcscope::gui {
 
 class ProbesView {
 public:
-    ProbesView() = default;
+    ProbesView();
     ~ProbesView();
     ProbesView(const ProbesView&) = delete;
     ProbesView& operator=(const ProbesView&) = delete;
 
     void draw();
-    /// Starts a probe run for `transport` (ignored while one runs). Returns false when unknown.
-    bool start(const std::string& transport);
-    /// Asks a running probe to stop; the worker kills it within about 100 ms.
+    /// Starts runs of `transports`, one name or several separated by commas (ignored while
+    /// runs are going). Returns false when a name is unknown.
+    bool start(const std::string& transports);
+    /// Asks the running probe to stop; the worker kills it within about 100 ms.
     void stop();
     [[nodiscard]] bool running() const { return m_running.load(); }
-    /// Points of the current or last run.
+    /// Points of all runs of the current or last start.
     [[nodiscard]] std::size_t points() const;
 
 private:
+    /// One transport's run as the chart and its row show it.
+    struct Run {
+        std::size_t transport = 0;  ///< index into probe::transports()
+        std::vector<float> t;       ///< seconds since the run started
+        std::vector<float> mibps;
+        std::string status = "waiting";
+        bool failed = false;
+    };
+    void drawChart(float height);
+
     std::thread m_worker;
     std::atomic<bool> m_running{false};
     std::atomic<bool> m_cancel{false};
 
-    mutable std::mutex m_mutex;  // guards what the worker writes below
-    std::vector<float> m_mibps;
-    std::string m_status = "idle";
-    std::string m_summary;
-    double m_average = 0;
-    double m_peak = 0;
-    std::uint64_t m_bytes = 0;
+    mutable std::mutex m_mutex;  // guards m_runs, written by the worker
+    std::vector<Run> m_runs;
 
     // UI state.
-    int m_transport = 0;
-    int m_megabytes = 4096;
+    std::vector<char> m_selected;  ///< per transport
+    int m_mode = 0;                ///< 0 bulk, 1 pingpong
+    int m_megabytes = 1024;
     int m_messageKiB = 64;
     int m_seconds = 5;
 };

@@ -21,16 +21,17 @@ using Clock = std::chrono::steady_clock;
 
 const std::vector<TransportInfo>& transports() {
     static const std::vector<TransportInfo> kTransports = {
-        {"shm", "ipcscope-probe-shm", nullptr, "ring buffer in a shared-memory object"},
 #if defined(_WIN32)
-        {"pipe", "ipcscope-probe-pipe", nullptr, "named pipe"},
+        {"shm", "ipcscope-probe-shm", "rings in a named section, event wake-up"},
+        {"pipe", "ipcscope-probe-pipe", "named pipe"},
+        {"unix", "ipcscope-probe-socket", "AF_UNIX stream socket (where Windows has it)"},
 #else
-        {"pipe", "ipcscope-probe-pipe", nullptr, "anonymous pipe"},
+        {"shm", "ipcscope-probe-shm", "rings in a POSIX shm object, futex wake-up"},
+        {"pipe", "ipcscope-probe-pipe", "FIFO"},
+        {"unix", "ipcscope-probe-socket", "AF_UNIX stream socket"},
 #endif
-        {"socket", "ipcscope-probe-socket", nullptr, "TCP over 127.0.0.1"},
-#if !defined(_WIN32)
-        {"unix", "ipcscope-probe-socket", "--unix", "AF_UNIX stream socket pair"},
-#endif
+        {"tcp", "ipcscope-probe-socket", "TCP over 127.0.0.1"},
+        {"udp", "ipcscope-probe-socket", "UDP over 127.0.0.1"},
     };
     return kTransports;
 }
@@ -89,62 +90,151 @@ core::Result<std::string> probeExecutable(const RunSpec& spec) {
     return Error::make(Errc::NotFound, "probe executable " + tried + " not found (build it, or point --probe-dir at it)");
 }
 
-core::Status runProbe(const RunSpec& spec, core::ThroughputSeries& series, const LineCallback& onLine,
-                      const std::atomic<bool>* cancel) {
+namespace {
+
+/// One of the two probe processes of a run and the series of its lines.
+struct Side {
+    const char* role;
+    std::unique_ptr<ChildProcess> child;
+    core::ThroughputSeries* series;
+    Clock::time_point lastLine = Clock::now();
+    bool ended = false;
+};
+
+std::vector<std::string> probeArgs(const RunSpec& spec, const TransportInfo& t, const char* role) {
+    std::vector<std::string> args{"--transport", t.name, "--role", role, "--mode", std::string(wire::probeModeName(spec.mode)), "--bytes",
+            std::to_string(spec.bytes), "--message-size", std::to_string(spec.messageSize), "--interval-ms",
+            std::to_string(spec.intervalMs), "--seconds", std::to_string(spec.seconds), "--corrupt-message",
+            std::to_string(spec.corruptMessage)};
+    if (spec.spin) args.emplace_back("--spin");
+    return args;
+}
+
+}  // namespace
+
+core::Status runProbe(const RunSpec& spec, RunResult& r, const LineCallback& onLine, const std::atomic<bool>* cancel) {
     auto exe = probeExecutable(spec);
     if (!exe) return exe.error();
     const TransportInfo* t = findTransport(spec.transport);
-    std::vector<std::string> args;
-    if (t->extraArg) args.emplace_back(t->extraArg);
-    args.insert(args.end(), {"--bytes", std::to_string(spec.bytes), "--message-size", std::to_string(spec.messageSize),
-                             "--interval-ms", std::to_string(spec.intervalMs), "--seconds", std::to_string(spec.seconds)});
-    auto child = ChildProcess::spawn(*exe, args);
-    if (!child) return child.error();
-    ChildProcess& c = **child;
     const std::string who = std::string("the ") + t->name + " probe";
+    r = RunResult{};
+    if (t->name == std::string("shm")) r.ringBytes = wire::probeShmRingBytes(spec.messageSize);
 
-    // The probe stops itself at its deadline; allow for start-up and the last lines.
-    const auto deadline = Clock::now() + std::chrono::seconds(spec.seconds) + spec.stallTimeout;
-    const auto step = std::chrono::milliseconds(100);  // how often `cancel` is looked at
-    auto silentSince = Clock::now();
+    Side sides[2] = {{"receiver", nullptr, &r.receiver}, {"sender", nullptr, &r.sender}};
+    auto killAll = [&] {
+        for (auto& s : sides)
+            if (s.child) s.child->kill();
+        for (auto& s : sides)
+            if (s.child) (void)s.child->wait(std::chrono::milliseconds(2000));
+    };
     auto failWith = [&](Error e) -> core::Status {
-        c.kill();
-        (void)c.wait(std::chrono::milliseconds(2000));
+        killAll();
         return e;
     };
-    while (true) {
+    // When the sender fails first, the receiver usually saw why (it closed the stream on a bad
+    // message): its error, if it reports one within a moment, is the one to show.
+    auto senderFailed = [&](Error e) -> core::Status {
+        Side& rx = sides[0];
+        const auto until = Clock::now() + std::chrono::milliseconds(1000);
+        while (!rx.ended && rx.series->state() == core::ProbeState::Running && Clock::now() < until) {
+            auto line = rx.child->readLine(std::chrono::milliseconds(50), wire::kMaxProbeLineLength);
+            if (!line) {
+                if (line.error().code == Errc::Timeout) continue;
+                break;
+            }
+            if (!line->has_value()) break;
+            (void)rx.series->feed(**line);
+        }
+        if (rx.series->state() == core::ProbeState::Failed)
+            return failWith(Error::make(Errc::Io, who + " receiver failed: " + rx.series->failure()));
+        return failWith(std::move(e));
+    };
+    auto sideFailed = [&](const Side& side, Error e) { return &side == &sides[1] ? senderFailed(std::move(e)) : failWith(std::move(e)); };
+    {
+        auto rx = ChildProcess::spawn(*exe, probeArgs(spec, *t, "receiver"));
+        if (!rx) return rx.error();
+        sides[0].child = std::move(*rx);
+    }
+
+    // Start-up (twice: one process after the other) plus the transfer plus the last lines.
+    const auto deadline = Clock::now() + std::chrono::seconds(spec.seconds) + 3 * spec.stallTimeout;
+    const auto step = std::chrono::milliseconds(10);  // per side; `cancel` is looked at each round
+    while (!(sides[0].ended && sides[1].ended)) {
         if (cancel && cancel->load()) return failWith(Error::make(Errc::Io, who + " was stopped"));
         if (Clock::now() >= deadline)
-            return failWith(Error::make(Errc::Timeout, who + " did not finish within " +
-                                                           std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                                                              std::chrono::seconds(spec.seconds) + spec.stallTimeout)
-                                                                              .count()) +
-                                                           " s; it was killed"));
-        auto line = c.readLine(step, wire::kMaxProbeLineLength);
-        if (!line) {
-            if (line.error().code == Errc::Timeout) {
-                if (Clock::now() - silentSince >= spec.stallTimeout)
-                    return failWith(Error::make(Errc::Timeout, who + " printed nothing for " +
-                                                                   std::to_string(spec.stallTimeout.count()) + " ms; it was killed"));
+            return failWith(Error::make(Errc::Timeout, who + " did not finish in time; both processes were killed"));
+        for (auto& side : sides) {
+            if (!side.child || side.ended) continue;
+            auto line = side.child->readLine(step, wire::kMaxProbeLineLength);
+            if (!line) {
+                if (line.error().code == Errc::Timeout) {
+                    if (Clock::now() - side.lastLine >= spec.stallTimeout)
+                        return failWith(Error::make(Errc::Timeout, who + " " + side.role + " printed nothing for " +
+                                                                       std::to_string(spec.stallTimeout.count()) + " ms; it was killed"));
+                    continue;
+                }
+                return failWith(Error::make(Errc::Malformed, who + " " + side.role + " printed garbage: " + line.error().context));
+            }
+            side.lastLine = Clock::now();
+            if (!line->has_value()) {
+                // End of output: the process should exit right away.
+                side.ended = true;
+                (void)side.child->wait(std::chrono::milliseconds(3000));
+                if (auto st = side.series->finish(); !st)
+                    return sideFailed(side, Error::make(Errc::Io, who + " " + side.role + " died (" + side.child->exitDescription() + "): " +
+                                                              st.error().context));
+                if (side.series->state() == core::ProbeState::Failed)
+                    return sideFailed(side, Error::make(Errc::Io, who + " " + side.role + " failed: " + side.series->failure()));
+                if (!side.child->exitedCleanly())
+                    return failWith(Error::make(Errc::Io, who + " " + side.role + " reported done but ended with " +
+                                                              side.child->exitDescription()));
                 continue;
             }
-            return failWith(Error::make(Errc::Malformed, who + " printed garbage: " + line.error().context));
+            if (auto st = side.series->feed(**line); !st)
+                return failWith(Error::make(Errc::Malformed, who + " " + side.role + " printed garbage: " + st.error().context));
+            if (side.series->state() == core::ProbeState::Failed)
+                return sideFailed(side, Error::make(Errc::Io, who + " " + side.role + " failed: " + side.series->failure()));
+            if (&side == &sides[0]) {
+                if (onLine) onLine(r.receiver);
+                // The receiver listens: start the sender with its endpoint.
+                if (!sides[1].child && r.receiver.ready()) {
+                    auto args = probeArgs(spec, *t, "sender");
+                    args.insert(args.end(), {"--endpoint", r.receiver.ready()->endpoint});
+                    auto tx = ChildProcess::spawn(*exe, args);
+                    if (!tx) return failWith(tx.error());
+                    sides[1].child = std::move(*tx);
+                    sides[1].lastLine = Clock::now();
+                }
+            }
         }
-        silentSince = Clock::now();
-        if (!line->has_value()) break;
-        if (auto st = series.feed(**line); !st) return failWith(Error::make(Errc::Malformed, who + " printed garbage: " + st.error().context));
-        if (onLine) onLine(series);
+        if (sides[0].ended && !sides[1].child)
+            return failWith(Error::make(Errc::Malformed, who + " receiver ended without a ready line"));
     }
-    // End of output: the probe should exit right away.
-    (void)c.wait(std::chrono::milliseconds(3000));
-    if (auto st = series.finish(); !st) {
-        c.kill();
-        (void)c.wait(std::chrono::milliseconds(2000));
-        return Error::make(Errc::Io, who + " died (" + c.exitDescription() + "): " + st.error().context);
-    }
-    if (series.state() == core::ProbeState::Failed) return Error::make(Errc::Io, who + " failed: " + series.failure());
-    if (!c.exitedCleanly()) return Error::make(Errc::Io, who + " reported done but ended with " + c.exitDescription());
+
+    // Merge the two reports.
+    const auto& rd = *r.receiver.done();
+    const auto& sd = *r.sender.done();
+    r.receiverPid = r.receiver.hello()->pid;
+    r.senderPid = r.sender.hello()->pid;
+    r.lost = rd.lost + sd.lost;
+    r.reordered = rd.reordered + sd.reordered;
+    if (r.receiver.hello()->role != wire::ProbeRole::Receiver || r.sender.hello()->role != wire::ProbeRole::Sender)
+        return Error::make(Errc::Malformed, who + ": the two processes do not report the receiver and sender roles");
+    const bool datagrams = spec.transport == "udp";
+    if (!datagrams && (rd.totalBytes != sd.totalBytes || rd.messages != sd.messages))
+        return Error::make(Errc::Malformed, who + ": the receiver verified " + std::to_string(rd.messages) + " messages (" +
+                                                std::to_string(rd.totalBytes) + " bytes), the sender sent " + std::to_string(sd.messages) +
+                                                " (" + std::to_string(sd.totalBytes) + " bytes)");
+    r.verified = rd.messages == sd.messages && rd.totalBytes == sd.totalBytes && r.lost == 0 && r.reordered == 0 &&
+                 r.receiverPid != r.senderPid;
     return core::okStatus();
+}
+
+core::Status runProbe(const RunSpec& spec, core::ThroughputSeries& series, const LineCallback& onLine, const std::atomic<bool>* cancel) {
+    RunResult r;
+    const auto st = runProbe(spec, r, onLine, cancel);
+    series = std::move(r.receiver);
+    return st;
 }
 
 }  // namespace ipcscope::probe

@@ -16,9 +16,8 @@ namespace ipcscope::probe {
 
 /// A transport the user can pick, and the executable that measures it.
 struct TransportInfo {
-    const char* name;         ///< "shm", "pipe", "socket", "unix"
-    const char* executable;   ///< base name, without ".exe"
-    const char* extraArg;     ///< passed before the options, or nullptr
+    const char* name;         ///< "shm", "pipe", "unix", "tcp", "udp"
+    const char* executable;   ///< base name, without ".exe"; it takes --transport NAME
     const char* description;
 };
 
@@ -26,7 +25,8 @@ struct TransportInfo {
 [[nodiscard]] const std::vector<TransportInfo>& transports();
 
 struct RunSpec {
-    std::string transport = "socket";
+    std::string transport = "tcp";
+    wire::ProbeMode mode = wire::ProbeMode::Bulk;
     std::string probeDir;  ///< where the probe executables are; empty: see probeSearchDirs()
     std::uint64_t bytes = 64ull << 20;
     std::uint64_t messageSize = 64u << 10;
@@ -34,15 +34,38 @@ struct RunSpec {
     std::uint32_t seconds = 10;  ///< the probe's own deadline
     /// Longest silence accepted between two lines before the probe is killed.
     std::chrono::milliseconds stallTimeout{5000};
+    /// Test fault: the sender damages message N (1-based) after computing its checksum.
+    std::uint64_t corruptMessage = 0;
+    /// shm: both sides poll instead of sleeping (labelled "spin" in every output).
+    bool spin = false;
+};
+
+/// Both sides of one run, merged.
+struct RunResult {
+    core::ThroughputSeries receiver;  ///< what arrived and was verified: the graph
+    core::ThroughputSeries sender;    ///< what was sent; in ping-pong also the latency
+    std::uint64_t receiverPid = 0;
+    std::uint64_t senderPid = 0;
+    /// Every message arrived intact, once and in order (the receiver checked each checksum
+    /// and sequence number, and both sides count the same messages and bytes).
+    bool verified = false;
+    std::uint64_t lost = 0;       ///< datagrams that never arrived
+    std::uint64_t reordered = 0;  ///< datagrams that arrived late
+    std::uint64_t ringBytes = 0;  ///< shm: bytes of each ring
 };
 
 /// Called on the running thread after each accepted line.
 using LineCallback = std::function<void(const core::ThroughputSeries&)>;
 
-/// Starts the probe, feeds `series` line by line and waits for it to exit. Fails (and kills
-/// the probe) on garbage, silence longer than the stall timeout, the overall deadline
-/// (seconds + stall timeout), a probe that exits without `done`, or `cancel`. The series keeps
-/// what arrived before the failure.
+/// Starts the receiver process, then the sender process with the receiver's endpoint, feeds
+/// both series line by line and waits for both to exit. Fails (and kills both) on garbage,
+/// silence of either longer than the stall timeout, the overall deadline (seconds + stall
+/// timeout + start-up), a side that reports an error (a verification failure among them) or
+/// exits without `done`, totals that do not agree, or `cancel`. The series keep what arrived
+/// before the failure. `onLine` gets the receiver's series.
+[[nodiscard]] core::Status runProbe(const RunSpec& spec, RunResult& result, const LineCallback& onLine = {},
+                                    const std::atomic<bool>* cancel = nullptr);
+/// The same, keeping only the receiver's series.
 [[nodiscard]] core::Status runProbe(const RunSpec& spec, core::ThroughputSeries& series, const LineCallback& onLine = {},
                                     const std::atomic<bool>* cancel = nullptr);
 

@@ -7,7 +7,7 @@ namespace ipcscope::wire {
 namespace {
 
 constexpr std::uint64_t kMaxNumber = (std::uint64_t{1} << 63) - 1;
-constexpr std::size_t kMaxFields = 6;
+constexpr std::size_t kMaxFields = 8;
 
 ProbeLineError fail(ProbeLineErrc code, std::string detail) { return ProbeLineError{code, std::move(detail)}; }
 
@@ -68,7 +68,7 @@ Fields split(std::string_view line) {
     return out;
 }
 
-std::optional<ProbeLineError> numbers(const Fields& fs, std::size_t want, std::array<std::uint64_t, 3>& out) {
+std::optional<ProbeLineError> numbers(const Fields& fs, std::size_t want, std::array<std::uint64_t, 5>& out) {
     if (fs.n < want + 1)
         return fail(ProbeLineErrc::MissingField, std::string(fs.f[0]) + " takes " + std::to_string(want) + " fields, got " +
                                                      std::to_string(fs.n - 1));
@@ -91,12 +91,18 @@ std::string_view probeLineErrcName(ProbeLineErrc code) noexcept {
         case ProbeLineErrc::UnknownKeyword: return "unknown-keyword";
         case ProbeLineErrc::UnsupportedVersion: return "unsupported-version";
         case ProbeLineErrc::BadTransport: return "bad-transport";
+        case ProbeLineErrc::BadRole: return "bad-role";
+        case ProbeLineErrc::BadMode: return "bad-mode";
+        case ProbeLineErrc::BadEndpoint: return "bad-endpoint";
         case ProbeLineErrc::MissingField: return "missing-field";
         case ProbeLineErrc::ExtraField: return "extra-field";
         case ProbeLineErrc::BadNumber: return "bad-number";
     }
     return "unknown";
 }
+
+std::string_view probeRoleName(ProbeRole role) noexcept { return role == ProbeRole::Sender ? "sender" : "receiver"; }
+std::string_view probeModeName(ProbeMode mode) noexcept { return mode == ProbeMode::PingPong ? "pingpong" : "bulk"; }
 
 std::string ProbeLineError::message() const {
     std::string m = "malformed probe line: ";
@@ -123,44 +129,77 @@ ProbeLineResult parseProbeLine(std::string_view line) {
         return ProbeLine{ProbeFailure{std::string(text)}};
     }
 
+    if (line.starts_with("ready")) {
+        const std::string_view endpoint = line.size() > 6 && line[5] == ' ' ? line.substr(6) : std::string_view{};
+        if (line.size() > 5 && line[5] != ' ') return fail(ProbeLineErrc::UnknownKeyword, excerpt(line.substr(0, line.find(' '))));
+        if (endpoint.empty() || endpoint.find(' ') != std::string_view::npos)
+            return fail(ProbeLineErrc::BadEndpoint, "ready takes one endpoint token");
+        return ProbeLine{ProbeReady{std::string(endpoint)}};
+    }
+
     const Fields fs = split(line);
     const std::string_view keyword = fs.f[0];
-    std::array<std::uint64_t, 3> v{};
+    std::array<std::uint64_t, 5> v{};
     if (keyword == kProbeProtocolName) {
-        if (fs.n < 4) return fail(ProbeLineErrc::MissingField, "the handshake takes version, transport and message size");
-        if (fs.n > 4 || fs.more) return fail(ProbeLineErrc::ExtraField, "the handshake takes version, transport and message size");
-        std::uint64_t version = 0;
-        if (!parseNumber(fs.f[1], version)) return fail(ProbeLineErrc::BadNumber, "version " + excerpt(fs.f[1]) + " is not a number");
-        if (version != kProbeProtocolVersion)
-            return fail(ProbeLineErrc::UnsupportedVersion,
-                        "version " + std::to_string(version) + ", this build speaks " + std::to_string(kProbeProtocolVersion));
+        constexpr const char* kTakes = "the handshake takes version, transport, message size, role, mode and pid";
+        if (fs.n >= 2) {
+            std::uint64_t version = 0;
+            if (!parseNumber(fs.f[1], version)) return fail(ProbeLineErrc::BadNumber, "version " + excerpt(fs.f[1]) + " is not a number");
+            if (version != kProbeProtocolVersion)
+                return fail(ProbeLineErrc::UnsupportedVersion,
+                            "version " + std::to_string(version) + ", this build speaks " + std::to_string(kProbeProtocolVersion));
+        }
+        if (fs.n < 7) return fail(ProbeLineErrc::MissingField, kTakes);
+        if (fs.n > 7 || fs.more) return fail(ProbeLineErrc::ExtraField, kTakes);
         if (!validTransport(fs.f[2])) return fail(ProbeLineErrc::BadTransport, excerpt(fs.f[2]));
-        std::uint64_t size = 0;
-        if (!parseNumber(fs.f[3], size)) return fail(ProbeLineErrc::BadNumber, "message size " + excerpt(fs.f[3]) + " is not a number");
-        return ProbeLine{ProbeHello{kProbeProtocolVersion, std::string(fs.f[2]), size}};
+        ProbeHello h;
+        h.transport = std::string(fs.f[2]);
+        if (!parseNumber(fs.f[3], h.messageSize))
+            return fail(ProbeLineErrc::BadNumber, "message size " + excerpt(fs.f[3]) + " is not a number");
+        if (fs.f[4] == "sender") h.role = ProbeRole::Sender;
+        else if (fs.f[4] == "receiver") h.role = ProbeRole::Receiver;
+        else return fail(ProbeLineErrc::BadRole, excerpt(fs.f[4]));
+        if (fs.f[5] == "bulk") h.mode = ProbeMode::Bulk;
+        else if (fs.f[5] == "pingpong") h.mode = ProbeMode::PingPong;
+        else return fail(ProbeLineErrc::BadMode, excerpt(fs.f[5]));
+        if (!parseNumber(fs.f[6], h.pid)) return fail(ProbeLineErrc::BadNumber, "pid " + excerpt(fs.f[6]) + " is not a number");
+        return ProbeLine{std::move(h)};
     }
     if (keyword == "sample") {
         if (auto e = numbers(fs, 3, v)) return *e;
         return ProbeLine{ProbeSample{v[0], v[1], v[2]}};
     }
+    if (keyword == "latency") {
+        if (auto e = numbers(fs, 4, v)) return *e;
+        return ProbeLine{ProbeLatency{v[0], v[1], v[2], v[3]}};
+    }
     if (keyword == "done") {
-        if (auto e = numbers(fs, 2, v)) return *e;
-        return ProbeLine{ProbeDone{v[0], v[1]}};
+        if (auto e = numbers(fs, 5, v)) return *e;
+        return ProbeLine{ProbeDone{v[0], v[1], v[2], v[3], v[4]}};
     }
     return fail(ProbeLineErrc::UnknownKeyword, excerpt(keyword));
 }
 
-std::string formatProbeHello(std::string_view transport, std::uint64_t messageSize) {
-    return std::string(kProbeProtocolName) + " " + std::to_string(kProbeProtocolVersion) + " " + std::string(transport) + " " +
-           std::to_string(messageSize) + "\n";
+std::string formatProbeHello(const ProbeHello& h) {
+    return std::string(kProbeProtocolName) + " " + std::to_string(kProbeProtocolVersion) + " " + h.transport + " " +
+           std::to_string(h.messageSize) + " " + std::string(probeRoleName(h.role)) + " " + std::string(probeModeName(h.mode)) + " " +
+           std::to_string(h.pid) + "\n";
 }
+
+std::string formatProbeReady(std::string_view endpoint) { return "ready " + std::string(endpoint) + "\n"; }
 
 std::string formatProbeSample(const ProbeSample& s) {
     return "sample " + std::to_string(s.tUs) + " " + std::to_string(s.bytes) + " " + std::to_string(s.messages) + "\n";
 }
 
+std::string formatProbeLatency(const ProbeLatency& l) {
+    return "latency " + std::to_string(l.p50Ns) + " " + std::to_string(l.p99Ns) + " " + std::to_string(l.p999Ns) + " " +
+           std::to_string(l.roundTrips) + "\n";
+}
+
 std::string formatProbeDone(const ProbeDone& d) {
-    return "done " + std::to_string(d.totalBytes) + " " + std::to_string(d.elapsedUs) + "\n";
+    return "done " + std::to_string(d.totalBytes) + " " + std::to_string(d.elapsedUs) + " " + std::to_string(d.messages) + " " +
+           std::to_string(d.lost) + " " + std::to_string(d.reordered) + "\n";
 }
 
 std::string formatProbeError(std::string_view text) {

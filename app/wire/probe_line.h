@@ -1,18 +1,23 @@
 #pragma once
 /// The probe line protocol: how a probe executable reports throughput to ipcscope.
 ///
-/// A probe writes ASCII lines (LF, an optional CR before it is tolerated) on its stdout:
+/// A run has two probe processes, a sender and a receiver; each writes ASCII lines (LF, an
+/// optional CR before it is tolerated) on its stdout:
 ///
-///     ipcscope-probe 1 <transport> <message-size>     handshake: protocol name and version
-///     sample <t_us> <bytes> <messages>                 one per interval
-///     done <total_bytes> <elapsed_us>                  last line of a finished transfer
-///     error <text>                                     last line of a failed transfer
+///     ipcscope-probe 2 <transport> <message-size> <role> <mode> <pid>   handshake
+///     ready <endpoint>                     receiver only: where the sender connects
+///     sample <t_us> <bytes> <messages>     one per interval
+///     latency <p50_ns> <p99_ns> <p999_ns> <round_trips>   sender in ping-pong, before done
+///     done <total_bytes> <elapsed_us> <messages> <lost> <reordered>   last line of a finished run
+///     error <text>                         last line of a failed run
 ///
-/// `t_us` is the time in microseconds since the transfer started, at the end of the interval. `bytes` and
-/// `messages` count what arrived during the interval (since the previous sample or the start;
-/// messages for shared memory, read calls for pipes and sockets),
-/// so the samples of a complete run add up to `total_bytes`. Numbers are unsigned decimal
-/// integers below 2^63. Fields are separated by single spaces. A line is at most
+/// `role` is `sender` or `receiver`, `mode` is `bulk` or `pingpong`, `pid` the process id.
+/// `endpoint` is one token of printable ASCII (a port, a path, an object name).
+/// `t_us` is the time in microseconds since the transfer started, at the end of the interval.
+/// `bytes` and `messages` count what the side sent (sender) or received and verified (receiver)
+/// during the interval, so the samples of a complete run add up to `total_bytes`. `lost` and
+/// `reordered` count messages (datagram transports only; 0 elsewhere). Numbers are unsigned
+/// decimal integers below 2^63. Fields are separated by single spaces. A line is at most
 /// kMaxProbeLineLength bytes.
 ///
 /// The parser is pure: it takes one line of text and returns a typed value or a typed error;
@@ -32,18 +37,52 @@ namespace ipcscope::wire {
 /// The first word of the handshake line.
 inline constexpr std::string_view kProbeProtocolName = "ipcscope-probe";
 /// The version this build speaks and accepts.
-inline constexpr std::uint32_t kProbeProtocolVersion = 1;
+inline constexpr std::uint32_t kProbeProtocolVersion = 2;
 /// Longest accepted line, without its line end.
 inline constexpr std::size_t kMaxProbeLineLength = 512;
 /// Longest transport name (lower-case letters, digits and '-').
 inline constexpr std::size_t kMaxProbeTransportLength = 32;
 
+/// Which end of a run a probe process is.
+enum class ProbeRole : std::uint8_t { Sender, Receiver };
+/// What a run measures: a one-way stream, or round trips of one message.
+enum class ProbeMode : std::uint8_t { Bulk, PingPong };
+
+[[nodiscard]] std::string_view probeRoleName(ProbeRole role) noexcept;
+[[nodiscard]] std::string_view probeModeName(ProbeMode mode) noexcept;
+
+/// The shm probe's ring, one per direction: whole message slots, at least 4 and at least 8 MiB.
+[[nodiscard]] constexpr std::uint64_t probeShmRingBytes(std::uint64_t messageSize) noexcept {
+    constexpr std::uint64_t kMinRing = std::uint64_t{8} << 20;
+    if (messageSize == 0) return 0;
+    const std::uint64_t slots = (kMinRing + messageSize - 1) / messageSize;
+    return (slots < 4 ? 4 : slots) * messageSize;
+}
+
 /// Handshake: the first line of every probe.
 struct ProbeHello {
     std::uint32_t version = kProbeProtocolVersion;
-    std::string transport;          ///< e.g. "shm", "pipe", "tcp", "unix"
-    std::uint64_t messageSize = 0;  ///< bytes per message (write or send call)
+    std::string transport;          ///< e.g. "shm", "pipe", "tcp", "udp", "unix"
+    std::uint64_t messageSize = 0;  ///< bytes per message, header included
+    ProbeRole role = ProbeRole::Receiver;
+    ProbeMode mode = ProbeMode::Bulk;
+    std::uint64_t pid = 0;
     friend bool operator==(const ProbeHello&, const ProbeHello&) = default;
+};
+
+/// The receiver listens: the sender is started with this endpoint.
+struct ProbeReady {
+    std::string endpoint;
+    friend bool operator==(const ProbeReady&, const ProbeReady&) = default;
+};
+
+/// Round-trip latency of a ping-pong run, from the sender.
+struct ProbeLatency {
+    std::uint64_t p50Ns = 0;
+    std::uint64_t p99Ns = 0;
+    std::uint64_t p999Ns = 0;
+    std::uint64_t roundTrips = 0;
+    friend bool operator==(const ProbeLatency&, const ProbeLatency&) = default;
 };
 
 /// What arrived during one interval.
@@ -58,6 +97,9 @@ struct ProbeSample {
 struct ProbeDone {
     std::uint64_t totalBytes = 0;
     std::uint64_t elapsedUs = 0;
+    std::uint64_t messages = 0;
+    std::uint64_t lost = 0;       ///< messages that never arrived (datagrams)
+    std::uint64_t reordered = 0;  ///< messages that arrived after a later one (datagrams)
     friend bool operator==(const ProbeDone&, const ProbeDone&) = default;
 };
 
@@ -68,7 +110,7 @@ struct ProbeFailure {
 };
 
 /// One parsed line.
-using ProbeLine = std::variant<ProbeHello, ProbeSample, ProbeDone, ProbeFailure>;
+using ProbeLine = std::variant<ProbeHello, ProbeReady, ProbeSample, ProbeLatency, ProbeDone, ProbeFailure>;
 
 /// Each way a line can be malformed.
 enum class ProbeLineErrc : std::uint8_t {
@@ -78,6 +120,9 @@ enum class ProbeLineErrc : std::uint8_t {
     UnknownKeyword,      ///< the first word is none of the known ones
     UnsupportedVersion,  ///< handshake with a version other than kProbeProtocolVersion
     BadTransport,        ///< transport name empty, too long, or with other characters
+    BadRole,             ///< handshake role other than sender / receiver
+    BadMode,             ///< handshake mode other than bulk / pingpong
+    BadEndpoint,         ///< ready line without exactly one endpoint token
     MissingField,        ///< fewer fields than the keyword takes
     ExtraField,          ///< more fields than the keyword takes
     BadNumber,           ///< a field is not an unsigned decimal below 2^63
@@ -116,8 +161,10 @@ private:
 [[nodiscard]] ProbeLineResult parseProbeLine(std::string_view line);
 
 /// Each format function returns one complete line, ending in "\n".
-[[nodiscard]] std::string formatProbeHello(std::string_view transport, std::uint64_t messageSize);
+[[nodiscard]] std::string formatProbeHello(const ProbeHello& hello);
+[[nodiscard]] std::string formatProbeReady(std::string_view endpoint);
 [[nodiscard]] std::string formatProbeSample(const ProbeSample& sample);
+[[nodiscard]] std::string formatProbeLatency(const ProbeLatency& latency);
 [[nodiscard]] std::string formatProbeDone(const ProbeDone& done);
 /// Control characters and non-ASCII bytes in `text` become '?'; the text is cut to fit a line.
 [[nodiscard]] std::string formatProbeError(std::string_view text);

@@ -1,14 +1,18 @@
-// ipcscope_probe_bench: puts the probes' numbers next to references measured in the same run:
-// the shm probe against memcpy bandwidth (the same messages copied into a ring of the same size
-// by one thread), and the socket probe against iperf3 over 127.0.0.1. Loopback only. Not a
-// ctest test: run it by hand, see docs/benchmarks.md.
+// ipcscope_probe_bench: puts the probes' numbers (two processes, every message verified) next to
+// references measured in the same run: shm bulk against one thread's memcpy of the same message
+// into successive slots of a buffer as large as the probe's ring, shm ping-pong against a plain
+// two-process futex ping-pong, and tcp bulk against iperf3 over 127.0.0.1 at the same write size.
+// pipe, unix and udp are reported beside them. Loopback only. Not a ctest test: run it by hand,
+// see docs/benchmarks.md. Prints a Markdown table.
 
 #include "core/throughput.h"
 #include "probe/runner.h"
+#include "wire/probe_line.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -16,6 +20,10 @@
 #include <vector>
 
 #include <arpa/inet.h>
+#include <linux/futex.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -29,39 +37,91 @@ double median(std::vector<double> v) {
     return v.empty() ? 0 : v[v.size() / 2];
 }
 
-/// MiB/s of copying `total` bytes in `message`-byte pieces into an 8 MiB ring.
+/// MiB/s of copying `total` bytes in `message`-byte pieces into successive slots of a buffer of
+/// the size of the shm probe's ring (what its sender does, without the receiver).
 double memcpyMiBps(std::uint64_t total, std::size_t message) {
-    constexpr std::size_t kRing = std::size_t{8} << 20;
-    std::vector<unsigned char> src(message, 0x5a), ring(kRing), dst(message);
+    const std::size_t ringBytes = static_cast<std::size_t>(wire::probeShmRingBytes(message));
+    const std::size_t slots = ringBytes / message;
+    std::vector<unsigned char> src(message, 0x5a), ring(ringBytes, 1);
     const auto t0 = std::chrono::steady_clock::now();
     std::uint64_t done = 0;
-    std::size_t at = 0;
+    std::size_t slot = 0;
     while (done < total) {
-        const std::size_t first = std::min(message, kRing - at);
-        std::memcpy(ring.data() + at, src.data(), first);
-        std::memcpy(ring.data(), src.data() + first, message - first);
-        at = (at + message) % kRing;
+        std::memcpy(ring.data() + slot * message, src.data(), message);
+        slot = slot + 1 == slots ? 0 : slot + 1;
         done += message;
     }
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    volatile unsigned char sink = ring[at];
+    volatile unsigned char sink = ring[slot * message];
     (void)sink;
     return static_cast<double>(total) / core::kMiB / s;
 }
 
-double probeMiBps(const std::string& transport, std::uint64_t bytes) {
+/// Round trips per second of a plain futex ping-pong between two processes over one shared
+/// page: the floor under any shared-memory round trip with a sleeping wait.
+double futexPingPongPerSecond(std::uint64_t roundTrips) {
+    auto* words = static_cast<std::atomic<std::uint32_t>*>(
+        mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+    if (words == MAP_FAILED) return 0;
+    auto& ping = words[0];
+    auto& pong = words[16];  // another cache line
+    ping = 0;
+    pong = 0;
+    auto waitFor = [](std::atomic<std::uint32_t>& w, std::uint32_t value) {
+        while (w.load(std::memory_order_acquire) != value) {
+            const std::uint32_t seen = w.load(std::memory_order_relaxed);
+            if (seen == value) break;
+            syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&w), FUTEX_WAIT, seen, nullptr, nullptr, 0);
+        }
+    };
+    auto post = [](std::atomic<std::uint32_t>& w, std::uint32_t value) {
+        w.store(value, std::memory_order_release);
+        syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&w), FUTEX_WAKE, 1, nullptr, nullptr, 0);
+    };
+    const pid_t child = fork();
+    if (child == 0) {
+        for (std::uint32_t i = 1; i <= roundTrips; ++i) {
+            waitFor(ping, i);
+            post(pong, i);
+        }
+        _exit(0);
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    for (std::uint32_t i = 1; i <= roundTrips; ++i) {
+        post(ping, i);
+        waitFor(pong, i);
+    }
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    waitpid(child, nullptr, 0);
+    munmap(words, 4096);
+    return static_cast<double>(roundTrips) / s;
+}
+
+struct ProbeNumbers {
+    double mibps = 0;
+    double roundTripsPerSecond = 0;
+    bool verified = false;
+};
+
+ProbeNumbers runProbe(const std::string& transport, wire::ProbeMode mode, std::uint64_t bytes, std::uint64_t messageSize) {
     probe::RunSpec spec;
     spec.transport = transport;
+    spec.mode = mode;
     spec.probeDir = IPCSCOPE_PROBE_DIR;
     spec.bytes = bytes;
-    spec.messageSize = 64u << 10;
+    spec.messageSize = messageSize;
     spec.seconds = 20;
-    core::ThroughputSeries series;
-    if (auto st = probe::runProbe(spec, series); !st) {
+    probe::RunResult r;
+    if (auto st = probe::runProbe(spec, r); !st) {
         std::fprintf(stderr, "probe %s: %s\n", transport.c_str(), st.error().message().c_str());
-        return 0;
+        return {};
     }
-    return series.averageMiBps();
+    ProbeNumbers n;
+    n.mibps = r.receiver.averageMiBps();
+    n.verified = r.verified;
+    if (r.sender.latency() && r.sender.done() && r.sender.done()->elapsedUs > 0)
+        n.roundTripsPerSecond = static_cast<double>(r.sender.latency()->roundTrips) * 1e6 / static_cast<double>(r.sender.done()->elapsedUs);
+    return n;
 }
 
 int freeLoopbackPort() {
@@ -100,23 +160,55 @@ double iperf3MiBps(int seconds) {
     return j["end"]["sum_received"]["bits_per_second"].get<double>() / 8.0 / core::kMiB;
 }
 
+struct Row {
+    std::string probe, reference;
+    std::vector<double> probeValues, referenceValues;
+    std::string unit;
+    bool verified = true;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
     const int runs = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
-    const std::uint64_t shmBytes = 2ull << 30, socketBytes = 4ull << 30;
-    std::vector<double> mem, shm, sock, iperf;
+    constexpr std::uint64_t kShmBytes = 2ull << 30, kTcpBytes = 2ull << 30, kRoundTrips = 100000;
+    using wire::ProbeMode;
+    Row shm64{"`shm` bulk, 64 KiB", "memcpy 64 KiB into ring slots", {}, {}, "MiB/s"};
+    Row shm1m{"`shm` bulk, 1 MiB", "memcpy 1 MiB into ring slots", {}, {}, "MiB/s"};
+    Row shmPp{"`shm` ping-pong, 64 B", "two-process futex ping-pong", {}, {}, "round trips/s"};
+    Row tcp{"`tcp` bulk, 64 KiB", "iperf3 -l 64K, 127.0.0.1", {}, {}, "MiB/s"};
+    Row pipe{"`pipe` bulk, 64 KiB", "", {}, {}, "MiB/s"};
+    Row unixRow{"`unix` bulk, 64 KiB", "", {}, {}, "MiB/s"};
+    Row udp{"`udp` bulk, 16 KiB", "", {}, {}, "MiB/s"};
+    auto add = [](Row& row, const ProbeNumbers& n, bool roundTrips) {
+        row.probeValues.push_back(roundTrips ? n.roundTripsPerSecond : n.mibps);
+        row.verified = row.verified && n.verified;
+    };
     for (int i = 0; i < runs; ++i) {  // interleaved, so that load changes hit all alike
-        mem.push_back(memcpyMiBps(shmBytes, 64u << 10));
-        shm.push_back(probeMiBps("shm", shmBytes));
-        sock.push_back(probeMiBps("socket", socketBytes));
-        iperf.push_back(iperf3MiBps(2));
+        std::fprintf(stderr, "run %d of %d\n", i + 1, runs);
+        shm64.referenceValues.push_back(memcpyMiBps(kShmBytes, 64u << 10));
+        add(shm64, runProbe("shm", ProbeMode::Bulk, kShmBytes, 64u << 10), false);
+        shm1m.referenceValues.push_back(memcpyMiBps(kShmBytes, 1u << 20));
+        add(shm1m, runProbe("shm", ProbeMode::Bulk, kShmBytes, 1u << 20), false);
+        shmPp.referenceValues.push_back(futexPingPongPerSecond(kRoundTrips));
+        add(shmPp, runProbe("shm", ProbeMode::PingPong, kRoundTrips * 64, 64), true);
+        tcp.referenceValues.push_back(iperf3MiBps(2));
+        add(tcp, runProbe("tcp", ProbeMode::Bulk, kTcpBytes, 64u << 10), false);
+        add(pipe, runProbe("pipe", ProbeMode::Bulk, kTcpBytes, 64u << 10), false);
+        add(unixRow, runProbe("unix", ProbeMode::Bulk, kTcpBytes, 64u << 10), false);
+        add(udp, runProbe("udp", ProbeMode::Bulk, kTcpBytes / 4, 16u << 10), false);
     }
-    const double m = median(mem), s = median(shm), k = median(sock), f = median(iperf);
-    std::printf("runs: %d (medians)\n", runs);
-    std::printf("memcpy 64 KiB into an 8 MiB ring: %8.0f MiB/s\n", m);
-    std::printf("shm probe (2 GiB, 64 KiB msgs):   %8.0f MiB/s  = %.2f x memcpy\n", s, m > 0 ? s / m : 0);
-    std::printf("iperf3 127.0.0.1 (-l 64K, 2 s):   %8.0f MiB/s\n", f);
-    std::printf("socket probe (4 GiB, 64 KiB msgs):%8.0f MiB/s  = %.2f x iperf3\n", k, f > 0 ? k / f : 0);
-    return (s > 0 && k > 0 && m > 0 && f > 0) ? 0 : 1;
+    std::printf("| probe (two processes) | median | verified | reference | median | ratio |\n|---|---:|---|---|---:|---:|\n");
+    bool ok = true;
+    for (const Row* r : {&shm64, &shm1m, &shmPp, &tcp, &pipe, &unixRow, &udp}) {
+        const double p = median(r->probeValues), ref = median(r->referenceValues);
+        ok = ok && p > 0 && r->verified;
+        if (r->reference.empty())
+            std::printf("| %s | %.0f %s | %s | | | |\n", r->probe.c_str(), p, r->unit.c_str(), r->verified ? "yes" : "NO");
+        else
+            std::printf("| %s | %.0f %s | %s | %s | %.0f %s | **%.2f** |\n", r->probe.c_str(), p, r->unit.c_str(), r->verified ? "yes" : "NO",
+                        r->reference.c_str(), ref, r->unit.c_str(), ref > 0 ? p / ref : 0);
+    }
+    std::printf("\n%d runs, medians.\n", runs);
+    return ok ? 0 : 1;
 }

@@ -20,8 +20,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::visit(
             [&](const auto& v) {
                 using T = std::decay_t<decltype(v)>;
-                if constexpr (std::is_same_v<T, wire::ProbeHello>) again = wire::formatProbeHello(v.transport, v.messageSize);
+                if constexpr (std::is_same_v<T, wire::ProbeHello>) again = wire::formatProbeHello(v);
+                else if constexpr (std::is_same_v<T, wire::ProbeReady>) again = wire::formatProbeReady(v.endpoint);
                 else if constexpr (std::is_same_v<T, wire::ProbeSample>) again = wire::formatProbeSample(v);
+                else if constexpr (std::is_same_v<T, wire::ProbeLatency>) again = wire::formatProbeLatency(v);
                 else if constexpr (std::is_same_v<T, wire::ProbeDone>) again = wire::formatProbeDone(v);
                 else again = wire::formatProbeError(v.text);
             },

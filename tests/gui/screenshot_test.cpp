@@ -112,29 +112,36 @@ TEST(GuiScreenshot, UnwritablePathFailsWithOneLine) {
 
 namespace {
 /// Pixels in the colour of ImGui's dark-style plot lines (0.61 grey) below the tab bar.
-int plotLinePixels(const Image& img) {
+/// Pixels of one transport's line colour on the Throughput chart (shm orange, tcp blue).
+int chartPixels(const Image& img, int r, int g, int b) {
     int n = 0;
     for (int y = 80; y < img.h - 200; ++y)
-        for (int x = 0; x < img.w; ++x) n += near(img.at(x, y), 156, 156, 156, 4);
+        for (int x = 0; x < img.w; ++x) n += near(img.at(x, y), r, g, b, 12);
     return n;
 }
 }  // namespace
 
-TEST(GuiScreenshot, ThroughputTabGraphsAProbeRun) {
+TEST(GuiScreenshot, ThroughputTabGraphsTwoTransportsOnOneChart) {
     char dir[] = "/tmp/ipcscope-gui-XXXXXX";
     ASSERT_NE(::mkdtemp(dir), nullptr);
     const std::string idle = std::string(dir) + "/idle.png";
     const std::string live = std::string(dir) + "/probe.png";
     auto r0 = runGui({"--screenshot", idle, "--frames", "5", "--tab", "throughput", "--size", "1280x800"});
     ASSERT_EQ(r0.exitCode, 0) << r0.err;
-    // The socket probe started at launch; the screenshot is taken once it finished.
-    auto r1 = runGui({"--screenshot", live, "--frames", "5", "--tab", "throughput", "--probe", "socket", "--size", "1280x800"});
+    // The shm and tcp probes started at launch, one after the other; the screenshot is taken
+    // once both finished.
+    auto r1 = runGui({"--screenshot", live, "--frames", "5", "--tab", "throughput", "--probe", "shm,tcp", "--size", "1280x800"});
     ASSERT_EQ(r1.exitCode, 0) << r1.err;
-    EXPECT_EQ(r1.err.find("probe socket:"), std::string::npos) << "the probe failed: " << r1.err;
+    EXPECT_EQ(r1.err.find("probe shm: failed"), std::string::npos) << "the probe failed: " << r1.err;
+    EXPECT_EQ(r1.err.find("probe tcp: failed"), std::string::npos) << "the probe failed: " << r1.err;
     Image a = load(idle), b = load(live);
     ASSERT_TRUE(a.px && b.px);
-    const int before = plotLinePixels(a), after = plotLinePixels(b);
-    EXPECT_GT(after, before + 300) << "no graph drawn: " << before << " grey pixels idle, " << after << " after the run";
+    // Each line in its own colour (the legend swatches and row markers add a few hundred pixels
+    // of each; a drawn line adds more).
+    const int shmBefore = chartPixels(a, 230, 140, 40), shmAfter = chartPixels(b, 230, 140, 40);
+    const int tcpBefore = chartPixels(a, 70, 150, 240), tcpAfter = chartPixels(b, 70, 150, 240);
+    EXPECT_GT(shmAfter, shmBefore + 600) << "no shm line: " << shmBefore << " orange pixels idle, " << shmAfter << " after the runs";
+    EXPECT_GT(tcpAfter, tcpBefore + 600) << "no tcp line: " << tcpBefore << " blue pixels idle, " << tcpAfter << " after the runs";
     std::remove(idle.c_str());
     std::remove(live.c_str());
     ::rmdir(dir);

@@ -71,6 +71,18 @@ TEST(GuiColumns, QueuesShowCountsLimitsAndLastUsers) {
     EXPECT_EQ(cell(core::Family::Queues, "Msg size", mq), "8.0 KiB");
     EXPECT_EQ(cell(core::Family::Queues, "Key / id", mq), "77");
     EXPECT_EQ(cell(core::Family::Queues, "Last users", mq), "");
+    mq.details["notify_pid"] = 55;
+    EXPECT_EQ(cell(core::Family::Queues, "Last users", mq), "notify 55");
+    // A Windows ALPC port: its name, directory and server; the System V and POSIX columns stay empty.
+    core::IpcObject port;
+    port.kind = core::Kind::AlpcPort;
+    port.name = "\\RPC Control\\LRPC-0a1b";
+    port.details["directory"] = "\\RPC Control";
+    port.addHolder({812, "svchost.exe", "handle 0x1f4 server"});
+    for (const char* empty : {"Queued", "Messages", "Msg size", "Owner", "Mode", "Key / id", "Last users"})
+        EXPECT_EQ(cell(core::Family::Queues, empty, port), "") << empty;
+    EXPECT_EQ(cell(core::Family::Queues, "PIDs", port), "812");
+    EXPECT_EQ(cell(core::Family::Queues, "Commands", port), "svchost.exe");
 }
 
 TEST(GuiColumns, SyncShowsSemaphoreValuesOrObjectState) {
@@ -88,6 +100,7 @@ TEST(GuiColumns, SyncShowsSemaphoreValuesOrObjectState) {
     ev.name = "Local\\ready";
     ev.details["state"] = "signaled, manual-reset";
     EXPECT_EQ(cell(core::Family::Sync, "State", ev), "signaled, manual-reset");
+    for (const char* empty : {"Owner", "Mode", "Key / id"}) EXPECT_EQ(cell(core::Family::Sync, empty, ev), "") << empty;
 }
 
 TEST(GuiColumns, ServicesShowBusAndOwner) {

@@ -21,8 +21,10 @@ TEST(Capabilities, FamiliesFollowTheirKinds) {
     EXPECT_TRUE(familySupported(Family::Pipes, Platform::Linux));
     EXPECT_FALSE(familySupported(Family::Mailslots, Platform::Linux));
     EXPECT_FALSE(familySupported(Family::Windows, Platform::Linux));
-    for (Family f : kAllFamilies)
-        EXPECT_EQ(familySupported(f, Platform::Windows), f != Family::Queues && f != Family::Sync) << familyName(f);
+    for (Family f : kAllFamilies) EXPECT_TRUE(familySupported(f, Platform::Windows)) << familyName(f);
+    EXPECT_EQ(kindsOf(Family::Queues, Platform::Windows), std::vector<Kind>{Kind::AlpcPort});
+    EXPECT_EQ(kindsOf(Family::Sync, Platform::Windows), (std::vector<Kind>{Kind::Event, Kind::Mutex, Kind::Semaphore}));
+    EXPECT_EQ(kindsOf(Family::Sync, Platform::Linux), std::vector<Kind>{Kind::SysvSem});
     EXPECT_TRUE(familySupported(Family::Queues, Platform::Linux));
     EXPECT_TRUE(familySupported(Family::Sync, Platform::Linux));
     EXPECT_TRUE(familySupported(Family::Services, Platform::Linux));

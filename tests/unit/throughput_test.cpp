@@ -8,11 +8,11 @@ using namespace ipcscope::core;
 
 TEST(Throughput, CompleteRunGivesPointsAndTotals) {
     ThroughputSeries s;
-    ASSERT_TRUE(s.feed("ipcscope-probe 1 shm 65536").ok());
+    ASSERT_TRUE(s.feed("ipcscope-probe 2 shm 65536 receiver bulk 42").ok());
     EXPECT_EQ(s.state(), ProbeState::Running);
     ASSERT_TRUE(s.feed("sample 500000 52428800 800").ok());     // 50 MiB in 0.5 s
     ASSERT_TRUE(s.feed("sample 1000000 104857600 1600").ok()); // 100 MiB in 0.5 s
-    ASSERT_TRUE(s.feed("done 157286400 1000000").ok());
+    ASSERT_TRUE(s.feed("done 157286400 1000000 0 0 0").ok());
     ASSERT_TRUE(s.finish().ok());
     EXPECT_EQ(s.state(), ProbeState::Done);
     ASSERT_EQ(s.points().size(), 2u);
@@ -27,7 +27,7 @@ TEST(Throughput, CompleteRunGivesPointsAndTotals) {
 
 TEST(Throughput, ZeroLengthIntervalIsNotADivisionByZero) {
     ThroughputSeries s;
-    ASSERT_TRUE(s.feed("ipcscope-probe 1 pipe 4096").ok());
+    ASSERT_TRUE(s.feed("ipcscope-probe 2 pipe 4096 receiver bulk 42").ok());
     ASSERT_TRUE(s.feed("sample 0 4096 1").ok());
     EXPECT_EQ(s.points()[0].mibPerSecond, 0.0);
     EXPECT_EQ(s.averageMiBps(), 0.0);
@@ -35,7 +35,7 @@ TEST(Throughput, ZeroLengthIntervalIsNotADivisionByZero) {
 
 TEST(Throughput, ProbeErrorEndsTheRun) {
     ThroughputSeries s;
-    ASSERT_TRUE(s.feed("ipcscope-probe 1 tcp 1024").ok());
+    ASSERT_TRUE(s.feed("ipcscope-probe 2 tcp 1024 receiver bulk 42").ok());
     ASSERT_TRUE(s.feed("error connect: refused").ok());
     EXPECT_EQ(s.state(), ProbeState::Failed);
     EXPECT_EQ(s.failure(), "connect: refused");
@@ -53,12 +53,12 @@ TEST(Throughput, OrderViolationsAreErrors) {
     }
     {
         ThroughputSeries s;
-        ASSERT_TRUE(s.feed("ipcscope-probe 1 tcp 1024").ok());
-        EXPECT_FALSE(s.feed("ipcscope-probe 1 tcp 1024").ok());
+        ASSERT_TRUE(s.feed("ipcscope-probe 2 tcp 1024 receiver bulk 42").ok());
+        EXPECT_FALSE(s.feed("ipcscope-probe 2 tcp 1024 receiver bulk 42").ok());
     }
     {
         ThroughputSeries s;
-        ASSERT_TRUE(s.feed("ipcscope-probe 1 tcp 1024").ok());
+        ASSERT_TRUE(s.feed("ipcscope-probe 2 tcp 1024 receiver bulk 42").ok());
         ASSERT_TRUE(s.feed("sample 100 1 1").ok());
         auto st = s.feed("sample 50 1 1");
         ASSERT_FALSE(st.ok());
@@ -66,14 +66,14 @@ TEST(Throughput, OrderViolationsAreErrors) {
     }
     {
         ThroughputSeries s;
-        ASSERT_TRUE(s.feed("ipcscope-probe 1 tcp 1024").ok());
+        ASSERT_TRUE(s.feed("ipcscope-probe 2 tcp 1024 receiver bulk 42").ok());
         ASSERT_TRUE(s.feed("sample 100 10 1").ok());
-        EXPECT_FALSE(s.feed("done 11 100").ok());  // does not add up
+        EXPECT_FALSE(s.feed("done 11 100 0 0 0").ok());  // does not add up
     }
     {
         ThroughputSeries s;
-        ASSERT_TRUE(s.feed("ipcscope-probe 1 tcp 1024").ok());
-        ASSERT_TRUE(s.feed("done 0 0").ok());
+        ASSERT_TRUE(s.feed("ipcscope-probe 2 tcp 1024 receiver bulk 42").ok());
+        ASSERT_TRUE(s.feed("done 0 0 0 0 0").ok());
         EXPECT_FALSE(s.feed("sample 1 1 1").ok());  // after done
     }
     {
@@ -89,7 +89,7 @@ TEST(Throughput, EndOfOutputWithoutDoneIsAnError) {
     ThroughputSeries s;
     EXPECT_FALSE(s.finish().ok());
     ThroughputSeries r;
-    ASSERT_TRUE(r.feed("ipcscope-probe 1 shm 1").ok());
+    ASSERT_TRUE(r.feed("ipcscope-probe 2 shm 1 receiver bulk 42").ok());
     ASSERT_TRUE(r.feed("sample 10 1 1").ok());
     auto st = r.finish();
     ASSERT_FALSE(st.ok());

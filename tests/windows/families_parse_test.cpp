@@ -1,8 +1,9 @@
-// Pure parts of the Windows mapping, clipboard, service and socket collectors, on buffers and
-// values built here: object directory records, PE section tables, socket address text,
-// clipboard format names, RPC string bindings.
+// Pure parts of the Windows mapping, clipboard, service, socket, sync and queue collectors, on
+// buffers and values built here: object directory records, PE section tables, socket address
+// text, clipboard format names, RPC string bindings, event/mutex/semaphore state, ALPC ports.
 
 #include "windows/nt_dir_parse.h"
+#include "windows/nt_parse.h"
 #include "windows/pe_sections.h"
 #include "windows/row_format.h"
 
@@ -317,4 +318,115 @@ TEST(RowFormat, RpcEndpointRow) {
     auto broken = rpcEndpointRow("u", 2, 1, "", "garbage", "");
     EXPECT_EQ(broken.name, "garbage");
     EXPECT_TRUE(broken.error.has_value());
+}
+
+// Events, mutexes and semaphores: the 8 bytes of NtQueryEvent / NtQueryMutant /
+// NtQuerySemaphore class 0, little-endian.
+TEST(SyncState, EventMutexAndSemaphoreFromTheirBasicInformation) {
+    std::vector<std::uint8_t> b;
+    putLe(b, 0, 0, 4);  // NotificationEvent
+    putLe(b, 4, 1, 4);
+    auto ev = syncStateDetails(core::Kind::Event, b);
+    ASSERT_TRUE(ev.ok()) << ev.error().message();
+    EXPECT_EQ((*ev)["event_type"], "manual-reset");
+    EXPECT_EQ((*ev)["signaled"], true);
+    EXPECT_EQ((*ev)["state"], "signaled, manual-reset");
+    putLe(b, 0, 1, 4);  // SynchronizationEvent
+    putLe(b, 4, 0, 4);
+    EXPECT_EQ((*syncStateDetails(core::Kind::Event, b))["state"], "not signaled, auto-reset");
+
+    putLe(b, 0, 1, 4);  // free: CurrentCount 1, not owned by the caller, not abandoned
+    putLe(b, 4, 0, 4);
+    EXPECT_EQ((*syncStateDetails(core::Kind::Mutex, b))["state"], "free");
+    EXPECT_EQ((*syncStateDetails(core::Kind::Mutex, b))["owned"], false);
+    putLe(b, 0, 0, 4);
+    EXPECT_EQ((*syncStateDetails(core::Kind::Mutex, b))["state"], "owned");
+    putLe(b, 0, 0xFFFFFFFE, 4);  // acquired three times
+    EXPECT_EQ((*syncStateDetails(core::Kind::Mutex, b))["state"], "owned (3 times)");
+    putLe(b, 0, 1, 4);
+    b[5] = 1;  // AbandonedState
+    const auto abandoned = syncStateDetails(core::Kind::Mutex, b);
+    EXPECT_EQ((*abandoned)["state"], "abandoned");
+    EXPECT_EQ((*abandoned)["abandoned"], true);
+
+    putLe(b, 0, 2, 4);
+    putLe(b, 4, 0x7FFFFFFF, 4);
+    const auto sem = syncStateDetails(core::Kind::Semaphore, b);
+    EXPECT_EQ((*sem)["count"], 2);
+    EXPECT_EQ((*sem)["maximum"], 0x7FFFFFFF);
+    EXPECT_EQ((*sem)["state"], "count 2 of 2147483647");
+}
+
+TEST(SyncState, ShortAnswersAndOtherKindsAreErrors) {
+    const std::vector<std::uint8_t> seven(7, 0);
+    const auto r = syncStateDetails(core::Kind::Semaphore, seven);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, core::Errc::Malformed);
+    EXPECT_FALSE(syncStateDetails(core::Kind::Event, {}).ok());
+    const std::vector<std::uint8_t> eight(8, 0);
+    EXPECT_EQ(syncStateDetails(core::Kind::Section, eight).error().code, core::Errc::InvalidArgument);
+}
+
+// NtQueryMutant class 1 exists from Windows 10 on, not in Wine 8.0: its CLIENT_ID by hand.
+TEST(SyncState, MutexOwnerFromItsClientId) {
+    std::vector<std::uint8_t> b;
+    putLe(b, 0, 0x1a2c, 8);
+    putLe(b, 8, 0x3b04, 8);
+    auto owner = decodeMutexOwner(b);
+    ASSERT_TRUE(owner.ok() && owner->has_value());
+    EXPECT_EQ((*owner)->pid, 0x1a2cu);
+    EXPECT_EQ((*owner)->tid, 0x3b04u);
+    std::vector<std::uint8_t> b32;
+    putLe(b32, 0, 400, 4);
+    putLe(b32, 4, 404, 4);
+    auto owner32 = decodeMutexOwner(b32, 4);
+    ASSERT_TRUE(owner32.ok() && owner32->has_value());
+    EXPECT_EQ((*owner32)->tid, 404u);
+    const std::vector<std::uint8_t> none(16, 0);
+    auto free = decodeMutexOwner(none);
+    ASSERT_TRUE(free.ok());
+    EXPECT_FALSE(free->has_value());
+    EXPECT_EQ(decodeMutexOwner(b32).error().code, core::Errc::Malformed);  // 8 bytes, 64-bit layout
+    EXPECT_FALSE(decodeMutexOwner(b, 6).ok());
+}
+
+// What Wine 8.0 cannot show (it has no ALPC and no \RPC Control): a listing of \RPC Control as
+// Windows returns it, merged with the names of ALPC Port handles from the handle table.
+TEST(AlpcPorts, RowsFromAnRpcControlListingWithTheirServers) {
+    DirBuffer b;
+    b.build({{u"OLE7A3F", u"ALPC Port"}, {u"LRPC-0a1b2c", u"ALPC Port"}, {u"epmapper", u"ALPC Port"},
+             {u"some-section", u"Section"}, {u"DNSResolver", u"ALPC Port"}});
+    auto entries = parseObjectDirectoryBuffer(b.bytes, b.base);
+    ASSERT_TRUE(entries.ok()) << entries.error().message();
+    HoldersByPath servers;
+    // Handle names compare without case: the keys are folded as the collector folds them.
+    servers[foldCase(u"\\RPC Control\\epmapper")].push_back({812, "svchost.exe", "handle 0x1f4"});
+    servers[foldCase(u"\\RPC Control\\DNSRESOLVER")].push_back({1400, "svchost.exe", "handle 0x2a0"});
+    servers[foldCase(u"\\RPC Control\\DNSRESOLVER")].push_back({1400, "svchost.exe", "handle 0x2a8"});
+    servers[foldCase(u"\\RPC Control\\some-section")].push_back({5, "x.exe", "handle 0x4"});
+
+    const auto rows = alpcPortRows(u"\\RPC Control", *entries, servers);
+    ASSERT_EQ(rows.size(), 4u);  // the section is not a port
+    EXPECT_EQ(rows[0].kind, core::Kind::AlpcPort);
+    EXPECT_EQ(rows[0].name, "\\RPC Control\\OLE7A3F");
+    EXPECT_EQ(rows[0].details["directory"], "\\RPC Control");
+    EXPECT_TRUE(rows[0].holders.empty());
+    EXPECT_EQ(rows[2].name, "\\RPC Control\\epmapper");
+    ASSERT_EQ(rows[2].holders.size(), 1u);
+    EXPECT_EQ(rows[2].holders[0], (core::Holder{812, "svchost.exe", "handle 0x1f4 server"}));
+    EXPECT_EQ(rows[2].pids, std::vector<std::int64_t>{812});
+    EXPECT_EQ(rows[3].name, "\\RPC Control\\DNSResolver");
+    EXPECT_EQ(rows[3].holders.size(), 2u);
+    EXPECT_EQ(rows[3].pids, std::vector<std::int64_t>{1400});
+
+    // Ports in the root directory are named "\NAME".
+    DirBuffer root;
+    root.build({{u"SmApiPort", u"ALPC Port"}, {u"RPC Control", u"Directory"}});
+    auto rootEntries = parseObjectDirectoryBuffer(root.bytes, root.base);
+    ASSERT_TRUE(rootEntries.ok());
+    const auto rootRows = alpcPortRows(u"\\", *rootEntries, {});
+    ASSERT_EQ(rootRows.size(), 1u);
+    EXPECT_EQ(rootRows[0].name, "\\SmApiPort");
+    EXPECT_EQ(ntChildPath(u"\\", u"x"), u"\\x");
+    EXPECT_EQ(ntChildPath(u"\\RPC Control", u"x"), u"\\RPC Control\\x");
 }

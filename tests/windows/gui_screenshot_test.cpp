@@ -106,10 +106,11 @@ TEST(WinGuiScreenshot, MappingsTabShowsTheHelpersSections) {
 namespace {
 /// Pixels in the colour of ImGui's dark-style plot lines (0.61 grey) below the tab bar and
 /// above the log panel.
-int plotLinePixels(const Image& img) {
+/// Pixels of one transport's line colour on the Throughput chart (shm orange, tcp blue).
+int chartPixels(const Image& img, int r, int g, int b) {
     int n = 0;
     for (int y = 80; y < img.h * 7 / 10; ++y)
-        for (int x = 0; x < img.w; ++x) n += isNear(img.at(x, y), 156, 156, 156, 4);
+        for (int x = 0; x < img.w; ++x) n += isNear(img.at(x, y), r, g, b, 12);
     return n;
 }
 
@@ -133,13 +134,16 @@ Image shoot(const std::vector<std::wstring>& extra, std::string& err) {
 }
 }  // namespace
 
-TEST(WinGuiScreenshot, ThroughputTabGraphsAShmProbeRun) {
+TEST(WinGuiScreenshot, ThroughputTabGraphsShmAndTcpOnOneChart) {
     std::string err;
     const Image idle = shoot({}, err);
     ASSERT_TRUE(idle.px) << err;
-    // The shm probe (a CreateFileMapping section) started at launch; the picture is taken when it finished.
-    const Image live = shoot({L"--probe", L"shm"}, err);
+    // The shm probe (a named section) and the tcp probe started at launch, one after the other;
+    // the picture is taken when both finished. Each line has its own colour.
+    const Image live = shoot({L"--probe", L"shm,tcp"}, err);
     ASSERT_TRUE(live.px) << err;
-    const int before = plotLinePixels(idle), after = plotLinePixels(live);
-    EXPECT_GT(after, before + 300) << "no graph drawn: " << before << " grey pixels idle, " << after << " after the run";
+    const int shmBefore = chartPixels(idle, 230, 140, 40), shmAfter = chartPixels(live, 230, 140, 40);
+    const int tcpBefore = chartPixels(idle, 70, 150, 240), tcpAfter = chartPixels(live, 70, 150, 240);
+    EXPECT_GT(shmAfter, shmBefore + 300) << "no shm line: " << shmBefore << " orange pixels idle, " << shmAfter << " after the runs";
+    EXPECT_GT(tcpAfter, tcpBefore + 300) << "no tcp line: " << tcpBefore << " blue pixels idle, " << tcpAfter << " after the runs";
 }

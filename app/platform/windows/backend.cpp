@@ -4,6 +4,7 @@
 #include "core/platform.h"
 #include "windows/collectors.h"
 #include "windows/families.h"
+#include "windows/sync_objects.h"
 
 #include <windows.h>
 
@@ -54,6 +55,8 @@ void collect(std::span<const core::Family> families, core::Snapshot& out) {
             win::collectRpc(out);
             break;
         case core::Family::Sockets: win::collectSockets(ctx, out); break;
+        case core::Family::Queues: win::collectAlpcPorts(ctx, out); break;
+        case core::Family::Sync: win::collectSyncObjects(ctx, out); break;
         default:
             out.errors.push_back({family, std::nullopt,
                                   core::Error::make(core::Errc::NotSupported,

@@ -195,6 +195,8 @@ void ScanReport::add(const ScanReport& o) noexcept {
     sameObject += o.sameObject;
     knownStuck += o.knownStuck;
     overBudget += o.overBudget;
+    perQuery = std::max(perQuery, o.perQuery);
+    budget = std::max(budget, o.budget);
 }
 
 std::string ScanReport::describe(std::string_view what) const {
@@ -383,6 +385,12 @@ void Context::loadTable() {
                                                                      4096, nullptr))});
         probes.push_back({"Event", UniqueHandle(CreateEventW(nullptr, TRUE, FALSE, nullptr))});
         probes.push_back({"Mutant", UniqueHandle(CreateMutexW(nullptr, FALSE, nullptr))});
+        probes.push_back({"Semaphore", UniqueHandle(CreateSemaphoreW(nullptr, 0, 1, nullptr))});
+        // An unnamed ALPC port (Windows Vista on). Wine 8.0's ntdll has no ALPC: no probe there.
+        using AlpcCreatePortFn = NTSTATUS(NTAPI*)(PHANDLE, POBJECT_ATTRIBUTES, PVOID);
+        HANDLE port = nullptr;
+        if (auto create = nt::ntdllExport<AlpcCreatePortFn>("NtAlpcCreatePort"); create && NT_SUCCESS(create(&port, nullptr, nullptr)))
+            probes.push_back({"ALPC Port", UniqueHandle(port)});
         probes.push_back({"Process", UniqueHandle(OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, m_self))});
     }
 
@@ -458,18 +466,20 @@ void Context::openProcesses(std::span<const HandleEntry> entries) {
     for (const auto& e : entries) (void)process(e.pid);
 }
 
-const std::vector<NamedHandle>& Context::namedFileHandles() {
-    if (m_named) return *m_named;
-    m_named.emplace();
+const std::vector<NamedHandle>& Context::namedHandles(std::string_view typeName) {
+    if (auto it = m_named.find(typeName); it != m_named.end()) return it->second;
+    auto& named = m_named[std::string(typeName)];
     const auto& table = handleTable();
-    if (!table) return *m_named;
-    const auto fileIndex = typeIndex("File");
-    std::vector<HandleEntry> files;
+    if (!table) return named;
+    const auto index = typeIndex(typeName);
+    const bool isFile = typeName == "File";
+    if (!index && !isFile) return named;
+    std::vector<HandleEntry> entries;
     for (const auto& e : *table)
-        if (e.pid != m_self && (!fileIndex || e.typeIndex == *fileIndex)) files.push_back(e);
+        if (e.pid != m_self && (!index || e.typeIndex == *index)) entries.push_back(e);
     // Every process is opened here, on this thread, so the scan's workers only read the map.
-    openProcesses(files);
-    const HandleOpener open = [this, known = fileIndex.has_value()](const HandleEntry& e) -> UniqueHandle {
+    openProcesses(entries);
+    const HandleOpener open = [this, known = index.has_value()](const HandleEntry& e) -> UniqueHandle {
         const auto it = m_processes.find(e.pid);
         if (it == m_processes.end() || !it->second) return {};
         HANDLE out = nullptr;
@@ -487,12 +497,14 @@ const std::vector<NamedHandle>& Context::namedFileHandles() {
         if (std::wstring_view(ti->TypeName.Buffer, ti->TypeName.Length / 2) != L"File") return {};
         return dup;
     };
-    const auto answers = scanHandles(files, open, &nameQuery, m_limits, StuckHandles::shared(), m_scan);
+    ScanReport report;
+    const auto answers = scanHandles(entries, open, &nameQuery, m_limits, StuckHandles::shared(), report);
+    m_scan.add(report);
     for (const auto& a : answers) {
         std::u16string name = fromUtf16le(a.bytes);
-        if (!name.empty()) m_named->push_back({files[a.index], std::move(name)});
+        if (!name.empty()) named.push_back({entries[a.index], std::move(name)});
     }
-    return *m_named;
+    return named;
 }
 
 void Context::loadProcessNames() {

@@ -143,6 +143,7 @@ struct ScanReport {
     [[nodiscard]] std::uint32_t unexamined() const noexcept;
     /// One sentence: how many handles were left unexamined and why ("" when none were).
     [[nodiscard]] std::string describe(std::string_view what) const;
+    /// Adds the counts; the limits become the larger of the two.
     void add(const ScanReport& other) noexcept;
 };
 
@@ -202,7 +203,12 @@ public:
     /// skipped and the process counted as denied.
     /// Unnamed File handles (sockets, anonymous pipes) are not kept: walk handleTable() with
     /// typeIndex("File") and duplicate() for those.
-    [[nodiscard]] const std::vector<NamedHandle>& namedFileHandles();
+    [[nodiscard]] const std::vector<NamedHandle>& namedFileHandles() { return namedHandles("File"); }
+
+    /// The same for handles of another type ("Section", "Event", "Mutant", "Semaphore",
+    /// "ALPC Port"): named on the timed workers too, within the same limits per type. Empty when
+    /// typeIndex(typeName) is unknown (only File handles are then told apart by asking each one).
+    [[nodiscard]] const std::vector<NamedHandle>& namedHandles(std::string_view typeName);
 
     /// The opened process for an entry's pid (PROCESS_DUP_HANDLE), or null if denied or gone.
     [[nodiscard]] HANDLE process(std::uint32_t pid);
@@ -223,7 +229,7 @@ public:
     /// Processes that could not be opened for handle duplication.
     [[nodiscard]] std::uint32_t deniedProcesses() const noexcept { return m_denied; }
 
-    /// What the name scan of namedFileHandles() did (zero before it ran).
+    /// What the name scans of namedHandles() did, all types together (zero before one ran).
     [[nodiscard]] const ScanReport& nameScan() const noexcept { return m_scan; }
 
     /// Adds what the handle table work found to the snapshot: deniedProcesses, the handles the
@@ -241,7 +247,7 @@ private:
     ScanReport m_scan;
     std::optional<core::Result<std::vector<HandleEntry>>> m_table;
     std::map<std::string, std::uint16_t, std::less<>> m_typeIndex;
-    std::optional<std::vector<NamedHandle>> m_named;
+    std::map<std::string, std::vector<NamedHandle>, std::less<>> m_named;  ///< by type name
     std::map<std::uint32_t, UniqueHandle> m_processes;  ///< null handle: denied or gone
     std::optional<std::map<std::uint32_t, std::string>> m_names;
     std::uint32_t m_denied = 0;

@@ -52,6 +52,22 @@ struct SectionBasicInformation {
     LARGE_INTEGER MaximumSize;
 };
 
+/// NtQueryEvent / NtQueryMutant / NtQuerySemaphore class 0 (ntifs.h): EVENT_BASIC_INFORMATION
+/// {EventType, EventState}, MUTANT_BASIC_INFORMATION {CurrentCount, OwnedByCaller,
+/// AbandonedState}, SEMAPHORE_BASIC_INFORMATION {CurrentCount, MaximumCount}; 8 bytes each.
+inline constexpr ULONG kSyncBasicInformationSize = 8;
+/// EVENT_QUERY_STATE, MUTANT_QUERY_STATE and SEMAPHORE_QUERY_STATE: read the state, change nothing.
+inline constexpr ACCESS_MASK kSyncQueryState = 0x0001;
+
+/// An ntdll export resolved at run time, null when this ntdll lacks it. For functions that
+/// Wine 8.0 or older Windows versions do not export (the ALPC calls): a static import of one
+/// would keep the whole program from loading there.
+template <class F>
+F ntdllExport(const char* name) {
+    HMODULE m = GetModuleHandleW(L"ntdll.dll");
+    return m ? reinterpret_cast<F>(reinterpret_cast<void*>(GetProcAddress(m, name))) : nullptr;
+}
+
 }  // namespace ipcscope::win::nt
 
 extern "C" {
@@ -67,6 +83,15 @@ NTSTATUS NTAPI NtOpenSection(PHANDLE SectionHandle, ACCESS_MASK DesiredAccess, P
 NTSTATUS NTAPI RtlGetLastNtStatus(void);
 NTSTATUS NTAPI NtQuerySecurityObject(HANDLE Handle, SECURITY_INFORMATION SecurityInformation,
                                      PSECURITY_DESCRIPTOR SecurityDescriptor, ULONG Length, PULONG LengthNeeded);
+NTSTATUS NTAPI NtOpenEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes);
+NTSTATUS NTAPI NtOpenMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes);
+NTSTATUS NTAPI NtOpenSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes);
+NTSTATUS NTAPI NtQueryEvent(HANDLE EventHandle, int EventInformationClass, PVOID EventInformation,
+                            ULONG EventInformationLength, PULONG ReturnLength);
+NTSTATUS NTAPI NtQueryMutant(HANDLE MutantHandle, int MutantInformationClass, PVOID MutantInformation,
+                             ULONG MutantInformationLength, PULONG ReturnLength);
+NTSTATUS NTAPI NtQuerySemaphore(HANDLE SemaphoreHandle, int SemaphoreInformationClass, PVOID SemaphoreInformation,
+                                ULONG SemaphoreInformationLength, PULONG ReturnLength);
 NTSTATUS NTAPI NtQuerySection(HANDLE SectionHandle, int SectionInformationClass, PVOID SectionInformation,
                               SIZE_T SectionInformationLength, PSIZE_T ReturnLength);
 }

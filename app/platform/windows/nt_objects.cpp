@@ -68,9 +68,9 @@ core::Error ntError(NTSTATUS status, const std::string& what) {
     return core::Error::fromNtStatus(static_cast<std::uint32_t>(status), what);
 }
 
-// Opens an object by its NT path with an Nt*Open function.
-core::Result<HANDLE> openByPath(NTSTATUS(NTAPI* open)(PHANDLE, ACCESS_MASK, POBJECT_ATTRIBUTES), ACCESS_MASK access,
-                                const std::wstring& path, const std::string& what) {
+}  // namespace
+
+core::Result<HANDLE> openByPath(NtOpenFn open, ACCESS_MASK access, const std::wstring& path, const std::string& what) {
     if (path.size() * sizeof(wchar_t) > 0xFFF0) return core::Error::make(core::Errc::InvalidArgument, what + ": path too long");
     UNICODE_STRING name;
     name.Buffer = const_cast<PWSTR>(path.c_str());
@@ -83,8 +83,6 @@ core::Result<HANDLE> openByPath(NTSTATUS(NTAPI* open)(PHANDLE, ACCESS_MASK, POBJ
     if (st < 0) return ntError(st, what + " " + narrow(path));
     return h;
 }
-
-}  // namespace
 
 core::Result<std::vector<ObjectDirEntry>> listObjectDirectory(const std::wstring& path) {
     const auto& nt = ntdll();

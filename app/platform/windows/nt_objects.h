@@ -5,6 +5,9 @@
 #include "core/result.h"
 #include "windows/nt_dir_parse.h"
 
+#include <windows.h>
+#include <winternl.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,6 +17,14 @@ namespace ipcscope::win {
 /// Lists an object directory ("\BaseNamedObjects") with NtQueryDirectoryObject in single-entry
 /// mode: Wine 8.0 implements only that mode, and Windows supports it as well.
 [[nodiscard]] core::Result<std::vector<ObjectDirEntry>> listObjectDirectory(const std::wstring& path);
+
+/// An Nt*Open function of a named object type (NtOpenSection, NtOpenEvent, NtOpenMutant, ...).
+using NtOpenFn = NTSTATUS(NTAPI*)(PHANDLE, ACCESS_MASK, POBJECT_ATTRIBUTES);
+
+/// Opens a named object by its NT path, case-insensitively, with `access`; the handle is the
+/// caller's to close. `what` starts the error's text ("cannot open section").
+[[nodiscard]] core::Result<HANDLE> openByPath(NtOpenFn open, ACCESS_MASK access, const std::wstring& path,
+                                              const std::string& what);
 
 /// Basic facts about a named section (NtOpenSection with SECTION_QUERY + NtQuerySection).
 struct SectionInfo {

@@ -1,5 +1,7 @@
 #include "windows/row_format.h"
 
+#include "windows/nt_parse.h"
+
 #include <cstdio>
 
 namespace ipcscope::win {
@@ -140,6 +142,92 @@ core::IpcObject rpcEndpointRow(const std::string& interfaceUuid, std::uint16_t m
         obj.error = parts.error().message();
     }
     return obj;
+}
+
+namespace {
+
+std::int32_t le32(std::span<const std::uint8_t> b, std::size_t at) {
+    return static_cast<std::int32_t>(static_cast<std::uint32_t>(b[at]) | static_cast<std::uint32_t>(b[at + 1]) << 8 |
+                                     static_cast<std::uint32_t>(b[at + 2]) << 16 | static_cast<std::uint32_t>(b[at + 3]) << 24);
+}
+
+}  // namespace
+
+core::Result<nlohmann::ordered_json> syncStateDetails(core::Kind kind, std::span<const std::uint8_t> info) {
+    if (info.size() < 8)
+        return core::Error::make(core::Errc::Malformed, "the state of a " + std::string(core::kindName(kind)) + " takes 8 bytes, got " +
+                                                            std::to_string(info.size()));
+    nlohmann::ordered_json d = nlohmann::ordered_json::object();
+    switch (kind) {
+    case core::Kind::Event: {
+        const bool manual = le32(info, 0) == 0, signaled = le32(info, 4) != 0;
+        d["event_type"] = manual ? "manual-reset" : "auto-reset";
+        d["signaled"] = signaled;
+        d["state"] = std::string(signaled ? "signaled" : "not signaled") + ", " + (manual ? "manual-reset" : "auto-reset");
+        return d;
+    }
+    case core::Kind::Mutex: {
+        const std::int32_t count = le32(info, 0);
+        const bool abandoned = info[5] != 0;
+        d["owned"] = count <= 0;
+        d["abandoned"] = abandoned;
+        // Owned recursively: CurrentCount is 1 minus the number of acquisitions.
+        d["state"] = abandoned ? std::string("abandoned")
+                     : count <= 0 ? "owned" + (count < 0 ? " (" + std::to_string(1 - count) + " times)" : std::string())
+                                  : std::string("free");
+        return d;
+    }
+    case core::Kind::Semaphore: {
+        const std::int32_t count = le32(info, 0), maximum = le32(info, 4);
+        d["count"] = count;
+        d["maximum"] = maximum;
+        d["state"] = "count " + std::to_string(count) + " of " + std::to_string(maximum);
+        return d;
+    }
+    default:
+        return core::Error::make(core::Errc::InvalidArgument, std::string(core::kindName(kind)) + " has no synchronisation state");
+    }
+}
+
+core::Result<std::optional<MutexOwner>> decodeMutexOwner(std::span<const std::uint8_t> info, unsigned pointerSize) {
+    if (pointerSize != 4 && pointerSize != 8) return core::Error::make(core::Errc::InvalidArgument, "pointer size must be 4 or 8");
+    if (info.size() < 2u * pointerSize)
+        return core::Error::make(core::Errc::Malformed, "a mutex's owner takes " + std::to_string(2 * pointerSize) + " bytes, got " +
+                                                            std::to_string(info.size()));
+    auto pointer = [&](std::size_t at) {
+        std::uint64_t v = 0;
+        for (unsigned i = 0; i < pointerSize; ++i) v |= static_cast<std::uint64_t>(info[at + i]) << (8 * i);
+        return v;
+    };
+    const MutexOwner owner{pointer(0), pointer(pointerSize)};
+    if (owner.pid == 0 && owner.tid == 0) return std::optional<MutexOwner>();
+    return std::optional<MutexOwner>(owner);
+}
+
+std::u16string ntChildPath(std::u16string_view directory, std::u16string_view name) {
+    std::u16string path(directory);
+    if (path.empty() || path.back() != u'\\') path += u'\\';
+    return path + std::u16string(name);
+}
+
+std::vector<core::IpcObject> alpcPortRows(std::u16string_view directory, std::span<const ObjectDirEntry> entries,
+                                          const HoldersByPath& holders) {
+    std::vector<core::IpcObject> rows;
+    for (const auto& e : entries) {
+        if (e.typeName != "ALPC Port") continue;
+        core::IpcObject obj;
+        obj.kind = core::Kind::AlpcPort;
+        const std::u16string path = ntChildPath(directory, e.ntName);
+        obj.name = toUtf8(path);
+        obj.details["directory"] = toUtf8(directory);
+        if (auto it = holders.find(foldCase(path)); it != holders.end())
+            for (core::Holder h : it->second) {
+                h.how += " server";
+                obj.addHolder(std::move(h));
+            }
+        rows.push_back(std::move(obj));
+    }
+    return rows;
 }
 
 }  // namespace ipcscope::win
