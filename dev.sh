@@ -12,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 run_packages=(
   build-essential cmake ninja-build pkg-config git
   libsdl2-dev libimgui-dev libstb-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev
-  libx11-dev libxres-dev libdbus-1-dev libgtest-dev googletest libcpp-httplib-dev
+  libx11-dev libxres-dev libdbus-1-dev libgtest-dev googletest libcpp-httplib-dev fonts-dejavu-core
 )
 # What the tests add: headless X, the Windows lane (mingw-w64 + Wine), network peers and
 # tools for the multi-host tests, a private D-Bus daemon and busctl, clang for the fuzzers,

@@ -17,7 +17,7 @@ namespace {
 struct GuiArgs {
     std::string screenshot;
     int frames = 60;
-    std::string tab = "pipes";
+    std::string tab = "overview";
     std::string probe;
     std::string sendTarget;
     int intervalMs = 2000;
@@ -32,10 +32,10 @@ Runner addGui(CLI::App& app) {
     auto* cmd = app.add_subcommand("gui", "Open the live monitor (the default with no command)");
     cmd->add_option("--screenshot", a->screenshot, "Render, write a PNG of the window to FILE and exit");
     cmd->add_option("--frames", a->frames, "Frames to render before the screenshot")->check(CLI::Range(1, 100000));
-    std::vector<std::string> fams;
+    std::vector<std::string> fams{"overview", "processes", "graph", "changes"};
     for (auto f : core::kAllFamilies) fams.emplace_back(core::familyName(f));
     fams.emplace_back("throughput");
-    cmd->add_option("--tab", a->tab, "Tab to open: a family or throughput")->check(CLI::IsMember(fams));
+    cmd->add_option("--tab", a->tab, "Tab to open: overview, processes, graph, a family, changes or throughput")->check(CLI::IsMember(fams));
     std::vector<std::string> transports;
     for (const auto& t : probe::transports()) transports.emplace_back(t.name);
     cmd->add_option("--probe", a->probe, "Start the probe of this transport at launch (see 'probe run --help')")

@@ -4,8 +4,11 @@
 
 #include "core/model.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace ipcscope::platform {
 
@@ -26,5 +29,10 @@ namespace ipcscope::platform {
 /// snapshot. A failure of one source becomes a SnapshotError; a failure on one object is
 /// stored on its row; deniedProcesses counts processes that could not be inspected.
 void collect(std::span<const core::Family> families, core::Snapshot& out);
+
+/// The first bytes (at most `maxBytes`) of a shared-memory object of a snapshot: a POSIX shm
+/// object on Linux, a named section on Windows. Opened read-only and never written; only a
+/// user's explicit request calls it. NotSupported for other kinds and platforms.
+[[nodiscard]] core::Result<std::vector<std::uint8_t>> peekSharedMemory(const core::IpcObject& obj, std::size_t maxBytes);
 
 }  // namespace ipcscope::platform

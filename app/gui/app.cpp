@@ -6,9 +6,15 @@
 // push an SDL user event from their thread) or an animation runs (fading rows, a live probe graph).
 
 #include "gui/gui.h"
+#include "gui/events_view.h"
+#include "gui/graph_view.h"
 #include "gui/input.h"
 #include "gui/mailslots_view.h"
+#include "gui/overview_view.h"
+#include "gui/process_view.h"
+#include "gui/settings.h"
 #include "gui/probes_view.h"
+#include "gui/send_form.h"
 #include "gui/test_hook.h"
 #include "gui/views.h"
 
@@ -16,6 +22,7 @@
 #include "core/platform.h"
 #include "core/render.h"
 #include "core/sampler.h"
+#include "core/target.h"
 #include "core/version.h"
 
 #include <SDL.h>
@@ -26,6 +33,7 @@
 #include <stb_image_write.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -143,8 +151,15 @@ public:
                      core::platformName(platform::current()), info.name ? info.name : "?");
         IMGUI_CHECKVERSION();
         ImGui::CreateContext();
-        ImGui::GetIO().IniFilename = nullptr;
-        ImGui::StyleColorsDark();
+        ImGuiIO& io = ImGui::GetIO();
+        // Screenshots are taken with the defaults; a normal run keeps its layout and settings.
+        m_configDir = options.screenshot.empty() ? Settings::directory() : std::string();
+        m_iniPath = m_configDir.empty() ? std::string() : m_configDir + "/imgui.ini";
+        io.IniFilename = m_iniPath.empty() ? nullptr : m_iniPath.c_str();
+        m_settings = Settings::load(m_configDir);
+        applyTheme(m_settings.theme);
+        loadFont();
+        io.FontGlobalScale = m_settings.fontScale;
         ImGui_ImplSDL2_InitForSDLRenderer(m_window);
         ImGui_ImplSDLRenderer_Init(m_renderer);
         m_imgui = true;
@@ -166,8 +181,36 @@ public:
     void present() { SDL_RenderPresent(m_renderer); }
     [[nodiscard]] SDL_Window* sdl() const { return m_window; }
     [[nodiscard]] SDL_Renderer* renderer() const { return m_renderer; }
+    [[nodiscard]] Settings& settings() { return m_settings; }
+    /// Applies and saves the settings after a change.
+    void settingsChanged() {
+        applyTheme(m_settings.theme);
+        ImGui::GetIO().FontGlobalScale = m_settings.fontScale;
+        m_settings.save(m_configDir);
+    }
 
 private:
+    // DejaVu Sans (Debian's fonts-dejavu-core) where it exists, sized for the display's DPI;
+    // Dear ImGui's built-in font otherwise.
+    void loadFont() {
+        float dpi = 96.0f;
+        if (SDL_GetDisplayDPI(SDL_GetWindowDisplayIndex(m_window), &dpi, nullptr, nullptr) != 0 || dpi < 48.0f) dpi = 96.0f;
+        const float size = std::round(15.0f * std::clamp(dpi / 96.0f, 1.0f, 3.0f));
+        for (const char* path : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "C:\\Windows\\Fonts\\segoeui.ttf"}) {
+            if (FILE* f = std::fopen(path, "rb")) {
+                std::fclose(f);
+                if (ImGui::GetIO().Fonts->AddFontFromFileTTF(path, size)) {
+                    spdlog::debug("font {} at {} px", path, size);
+                    return;
+                }
+            }
+        }
+        ImGui::GetIO().Fonts->AddFontDefault();
+    }
+
+    std::string m_configDir;
+    std::string m_iniPath;
+    Settings m_settings;
     SDL_Window* m_window = nullptr;
     SDL_Renderer* m_renderer = nullptr;
     bool m_imgui = false;
@@ -177,23 +220,31 @@ private:
 /// logging is torn down and before SDL quits.
 class Monitor {
 public:
-    Monitor(const Options& options, const LogSinkScope& logSink, Uint32 wakeEvent)
-        : m_options(options), m_sampler(sampledFamilies(), std::chrono::milliseconds(options.intervalMs)),
+    Monitor(const Options& options, Window& window, const LogSinkScope& logSink, Uint32 wakeEvent)
+        : m_options(options), m_window(window), m_sampler(sampledFamilies(), std::chrono::milliseconds(options.intervalMs)),
           m_log(logSink.ring()), m_select(options.tab) {
-        if (!options.sendTarget.empty()) m_objects.openSendForm(options.sendTarget);
+        if (!options.sendTarget.empty()) m_sendForm.open(options.sendTarget);
         const auto wake = [wakeEvent] {
             SDL_Event e{};
             e.type = wakeEvent;
             SDL_PushEvent(&e);
         };
         m_sampler.setOnPublish(wake);
-        m_objects.sendForm().setOnResult(wake);
+        m_sendForm.setOnResult(wake);
+        m_objects.setActions({[this](std::int64_t pid) {
+                                  m_processes.open(pid);
+                                  m_select = "processes";
+                              },
+                              [this](const core::IpcObject& obj) {
+                                  if (auto target = core::targetOf(obj)) m_sendForm.open(*target);
+                                  else spdlog::warn("{} takes no test message", obj.name);
+                              }});
         if (!options.probe.empty() && !m_probes.start(options.probe))
             spdlog::warn("unknown probe transport {}", options.probe);
     }
     ~Monitor() {
         m_sampler.setOnPublish({});
-        m_objects.sendForm().setOnResult({});
+        m_sendForm.setOnResult({});
     }
     Monitor(const Monitor&) = delete;
     Monitor& operator=(const Monitor&) = delete;
@@ -204,6 +255,10 @@ public:
         if (!m_snap || m_sampler.generation() == m_seenGeneration) return false;
         m_seenGeneration = m_sampler.generation();
         m_objects.onSnapshot(*m_snap);
+        m_overview.onSnapshot(*m_snap);
+        m_processes.onSnapshot(m_snap);
+        m_graph.onSnapshot(m_snap);
+        m_events.add(m_objects.changes());
         if (m_snap->errors.size() != m_lastErrors)
             for (const auto& e : m_snap->errors) spdlog::warn("{}", e.error.message());
         m_lastErrors = m_snap->errors.size();
@@ -219,6 +274,8 @@ public:
         ImGui::Begin("ipcscope", nullptr,
                      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                          ImGuiWindowFlags_NoBringToFrontOnFocus);
+        handleShortcuts();
+        m_objects.pollPeek();
         drawToolbar();
         const float logHeight = 140.0f;
         const float statusHeight = ImGui::GetFrameHeightWithSpacing();
@@ -230,12 +287,13 @@ public:
         ImGui::EndChild();
         drawStatus();
         ImGui::End();
+        m_sendForm.draw();
     }
 
     /// How soon the next frame is due when no event arrives: something on screen moves by
     /// itself (a live probe graph, a fading row) or nothing does.
     [[nodiscard]] std::chrono::milliseconds redrawPeriod() const {
-        if (m_probes.running()) return kGraphPeriod;
+        if (m_probes.running() || m_objects.peeking()) return kGraphPeriod;
         if (m_shownFamily && m_objects.animating(*m_shownFamily)) return kFadePeriod;
         if (ImGui::GetIO().WantTextInput) return kCaretPeriod;
         return kIdlePeriod;
@@ -261,15 +319,124 @@ private:
         if (ImGui::SliderInt("interval ms", &interval, 250, 10000)) m_sampler.setInterval(std::chrono::milliseconds(interval));
         ImGui::SameLine();
         if (m_snap && ImGui::Button("Copy snapshot as JSON")) SDL_SetClipboardText(core::renderJson(*m_snap).c_str());
+        ImGui::SameLine();
+        if (ImGui::Button("Settings")) ImGui::OpenPopup("settings");
+        ImGui::SameLine();
+        if (ImGui::Button("About")) ImGui::OpenPopup("About ipcscope");
+        noteItem("about-button", "About");
+        drawSettings();
+        drawAbout();
+    }
+
+    void drawSettings() {
+        if (!ImGui::BeginPopup("settings")) return;
+        Settings& s = m_window.settings();
+        bool changed = false;
+        ImGui::SetNextItemWidth(160);
+        changed |= ImGui::SliderFloat("font scale", &s.fontScale, 0.75f, 2.0f, "%.2f");
+        int theme = s.theme == "light" ? 1 : s.theme == "classic" ? 2 : 0;
+        ImGui::SetNextItemWidth(160);
+        if (ImGui::Combo("theme", &theme, "dark\0light\0classic\0")) {
+            s.theme = theme == 1 ? "light" : theme == 2 ? "classic" : "dark";
+            changed = true;
+        }
+        ImGui::TextDisabled("Ctrl+= / Ctrl+- change the font scale. Saved in %s",
+                            Settings::directory().empty() ? "(no config directory)" : Settings::directory().c_str());
+        if (changed) m_window.settingsChanged();
+        ImGui::EndPopup();
+    }
+
+    static void drawAbout() {
+        if (!ImGui::BeginPopupModal("About ipcscope", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+        SDL_version sdl{};
+        SDL_GetVersion(&sdl);
+        const std::string text = aboutText(sdl);
+        ImGui::TextUnformatted(text.c_str());
+        noteItem("about", text);
+        if (ImGui::Button("Copy")) SDL_SetClipboardText(text.c_str());
+        ImGui::SameLine();
+        if (ImGui::Button("Close") || ImGui::IsKeyPressed(SDL_SCANCODE_ESCAPE)) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
+
+    static std::string aboutText(const SDL_version& sdl) {
+        std::string t = "ipcscope " + std::string(core::version()) + "\nSee inter-process communication: pipes, sockets, shared memory, mailslots, clipboard.\n\n";
+        t += "platform: " + std::string(core::platformName(platform::current())) + "\n";
+#if defined(__clang__)
+        t += "compiler: clang " __clang_version__ "\n";
+#elif defined(__GNUC__)
+        t += "compiler: gcc " __VERSION__ "\n";
+#endif
+#ifdef NDEBUG
+        t += "build: release\n";
+#else
+        t += "build: debug\n";
+#endif
+        t += "Dear ImGui " IMGUI_VERSION ", SDL " + std::to_string(sdl.major) + "." + std::to_string(sdl.minor) + "." +
+             std::to_string(sdl.patch);
+        return t;
+    }
+
+    // Ctrl+F filter, F5 refresh, Space pause, Ctrl+1..9 tabs, Ctrl+= / Ctrl+- font scale.
+    void handleShortcuts() {
+        const ImGuiIO& io = ImGui::GetIO();
+        if (ImGui::IsKeyPressed(SDL_SCANCODE_F5, false)) {
+            m_sampler.refreshNow();
+            spdlog::info("refresh (F5)");
+        }
+        if (!io.WantTextInput && !io.KeyCtrl && ImGui::IsKeyPressed(SDL_SCANCODE_SPACE, false)) {
+            m_paused = !m_paused;
+            m_sampler.setPaused(m_paused);
+        }
+        if (!io.KeyCtrl) return;
+        if (ImGui::IsKeyPressed(SDL_SCANCODE_F, false)) {
+            m_objects.focusFilter();
+            if (!m_shownFamily) m_select = "pipes";
+        }
+        const std::vector<std::string> tabs = tabNames();
+        for (int n = 0; n < 9 && n < static_cast<int>(tabs.size()); ++n)
+            if (ImGui::IsKeyPressed(SDL_SCANCODE_1 + n, false)) m_select = tabs[static_cast<std::size_t>(n)];
+        Settings& s = m_window.settings();
+        const float before = s.fontScale;
+        if (ImGui::IsKeyPressed(SDL_SCANCODE_EQUALS, false) || ImGui::IsKeyPressed(SDL_SCANCODE_KP_PLUS, false))
+            s.fontScale = std::min(2.0f, s.fontScale + 0.1f);
+        if (ImGui::IsKeyPressed(SDL_SCANCODE_MINUS, false) || ImGui::IsKeyPressed(SDL_SCANCODE_KP_MINUS, false))
+            s.fontScale = std::max(0.75f, s.fontScale - 0.1f);
+        if (s.fontScale != before) m_window.settingsChanged();
+    }
+
+    /// The tabs in their order (what Ctrl+1..9 select).
+    static std::vector<std::string> tabNames() {
+        std::vector<std::string> t{"overview", "processes", "graph"};
+        for (core::Family f : core::kAllFamilies)
+            if (core::familySupported(f, platform::current()) || f == core::Family::Mailslots) t.emplace_back(core::familyName(f));
+        t.emplace_back("changes");
+        t.emplace_back("throughput");
+        return t;
     }
 
     void drawTabs() {
         if (!ImGui::BeginTabBar("families")) return;
-        // The tab asked for at start is selected once.
+        // A tab asked for (at start, by a click on an overview card, by a shortcut) is selected once.
         const std::string select = std::exchange(m_select, std::string());
         auto flags = [&](std::string_view label) { return select == label ? ImGuiTabItemFlags_SetSelected : 0; };
         const auto here = platform::current();
         m_shownFamily.reset();
+        if (beginTab("Overview", flags("overview"))) {
+            if (auto f = m_overview.draw(m_snap.get())) m_select = std::string(core::familyName(*f));
+            ImGui::EndTabItem();
+        }
+        if (beginTab("Processes", flags("processes"))) {
+            m_processes.draw();
+            ImGui::EndTabItem();
+        }
+        if (beginTab("Graph", flags("graph"))) {
+            if (auto pid = m_graph.draw(m_processes.selected())) {
+                m_processes.open(*pid);
+                m_select = "processes";
+            }
+            ImGui::EndTabItem();
+        }
         for (core::Family f : core::kAllFamilies) {
             // The mailslot LAN monitor and broadcast form work everywhere, local mailslots only on Windows.
             const bool supported = core::familySupported(f, here) || f == core::Family::Mailslots;
@@ -289,6 +456,10 @@ private:
             ImGui::EndDisabled();
             if (!supported && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
                 ImGui::SetTooltip("%s: not supported on %s", label.c_str(), std::string(core::platformName(here)).c_str());
+        }
+        if (beginTab("Changes", flags("changes"))) {
+            m_events.draw();
+            ImGui::EndTabItem();
         }
         if (beginTab("Throughput", flags("throughput"))) {
             m_probes.draw();
@@ -327,12 +498,18 @@ private:
     }
 
     const Options& m_options;
+    Window& m_window;
     core::Sampler m_sampler;
     ObjectsView m_objects;
+    SendForm m_sendForm;  // "Send test message...", from a row's context menu
     MailslotsView m_mailslots;
     ProbesView m_probes;
     LogView m_log;
     std::shared_ptr<const core::Snapshot> m_snap;
+    OverviewView m_overview;
+    ProcessView m_processes;
+    GraphView m_graph;
+    EventsView m_events;
     std::string m_select;  // tab to select in the next frame
     std::optional<core::Family> m_shownFamily;
     bool m_paused = false;
@@ -378,9 +555,14 @@ int frameLoop(const Options& options, Window& window, Monitor& monitor, TestScri
     int framesWithData = 0;
     bool quit = false;
     std::string why;
+    // With a test script, the screenshot is of the frame after its last step.
+    bool scriptFinished = false;
     while (!quit) {
         if (script.active()) script.beforeFrame(window.sdl(), monitor.haveSnapshot());
-        if (script.done()) return script.exitCode();
+        if (script.done()) {
+            if (!shot || script.exitCode() != 0) return script.exitCode();
+            scriptFinished = true;
+        }
 
         // Screenshots and running test steps draw back to back; otherwise wait for a reason to draw.
         const bool drawNow = shot || (script.active() && !script.idling()) || framesOwed > 0 || input.pending();
@@ -406,7 +588,8 @@ int frameLoop(const Options& options, Window& window, Monitor& monitor, TestScri
             if (monitor.haveSnapshot()) ++framesWithData;
             const bool timedOut = Clock::now() - started > kScreenshotDeadline;
             // A probe started at launch is pictured once it has finished.
-            if ((framesWithData >= options.frames && !monitor.probeRunning()) || timedOut) {
+            const bool ready = script.done() ? scriptFinished : framesWithData >= options.frames && !monitor.probeRunning();
+            if ((ready && !script.active()) || timedOut) {
                 if (timedOut && !monitor.haveSnapshot()) {
                     std::fprintf(stderr, "ipcscope: no snapshot arrived within 60 s; the screenshot was not written\n");
                     return 1;
@@ -465,7 +648,7 @@ int run(const Options& options) {
             exitCode = rc;
         } else {
             // The workers end here, before the window, the log sink and SDL go away.
-            Monitor monitor(options, logSink, wakeEvent);
+            Monitor monitor(options, window, logSink, wakeEvent);
             exitCode = frameLoop(options, window, monitor, script, wakeEvent);
         }
     }

@@ -9,7 +9,7 @@ namespace ipcscope::gui {
 struct Options {
     std::string screenshot;     ///< write a PNG of the window after `frames` frames, then exit
     int frames = 60;            ///< frames to render before the screenshot (with --screenshot)
-    std::string tab = "pipes";  ///< tab at start: a family or throughput
+    std::string tab = "overview";  ///< tab at start: overview, processes, graph, a family, throughput
     std::string probe;          ///< start this probe transport at launch (Throughput tab)
     int intervalMs = 2000;      ///< refresh period
     std::string sendTarget;     ///< open "Send test message..." for this TARGET at start

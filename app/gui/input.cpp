@@ -63,7 +63,9 @@ void InputQueue::apply(ImGuiIO& io) {
             m_down[static_cast<std::size_t>(buttonIndex(ev.button.button))] = ev.type == SDL_MOUSEBUTTONDOWN;
             clicked = true;
         } else if (ev.type == SDL_KEYDOWN || ev.type == SDL_KEYUP) {
-            if (keyed) break;  // a press and release inside one frame would otherwise cancel out
+            // A press and release inside one frame would cancel out; a modifier released in the
+            // frame of a button release would hide the Ctrl of a Ctrl+click.
+            if (keyed || clicked) break;
             const int key = ev.key.keysym.scancode;
             if (key >= 0 && key < IM_ARRAYSIZE(io.KeysDown)) io.KeysDown[key] = ev.type == SDL_KEYDOWN;
             const Uint16 mod = ev.key.keysym.mod;

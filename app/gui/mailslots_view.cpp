@@ -1,5 +1,7 @@
 #include "gui/mailslots_view.h"
 
+#include "gui/hex_view.h"
+#include "gui/test_hook.h"
 #include "gui/views.h"
 
 #include "base/json.h"
@@ -22,7 +24,37 @@ constexpr std::size_t kMaxRows = 2000;
 
 using core::containsNoCase;
 
+std::string field(const nlohmann::ordered_json& j, const char* key) {
+    if (!j.contains(key)) return {};
+    return j[key].is_string() ? j[key].get<std::string>() : base::dumpJson(j[key]);
+}
+
+std::string nameWithSuffix(const nlohmann::ordered_json& j, const char* name, const char* suffix) {
+    const std::string s = field(j, suffix);
+    return field(j, name) + "<" + s.substr(std::min<std::size_t>(2, s.size())) + ">";
+}
+
 }  // namespace
+
+// The cells of a datagram, taken from its JSON once when it arrives, never per frame.
+MailslotsView::Row MailslotsView::makeRow(core::ReceivedDatagram d) {
+    const auto j = core::toJson(d, platform::oemCodePage());
+    Row r;
+    const std::string time = field(j, "time");
+    r.time = time.size() > 11 ? time.substr(11, 12) : time;
+    r.source = nameWithSuffix(j, "source_name", "source_suffix");
+    r.destination = nameWithSuffix(j, "dest_name", "dest_suffix");
+    r.msgType = field(j, "msg_type");
+    r.slot = field(j, "slot");
+    if (d.malformed()) r.message = "malformed: " + d.inspection.error->message();
+    else if (j.contains("browser") && j["browser"].contains("type")) r.message = field(j["browser"], "type");
+    else if (j.contains("data_text")) r.message = field(j, "data_text");
+    else r.message = field(j, "size") + " bytes binary";
+    r.line = core::renderLine(d, platform::oemCodePage());
+    r.json = base::dumpJson(j, 2);
+    r.datagram = std::move(d);
+    return r;
+}
 
 MailslotsView::MailslotsView() {
     const std::string wg = net::defaultWorkgroup();
@@ -180,7 +212,8 @@ void MailslotsView::drawMonitor() {
     }
     if (mon) {
         for (auto& d : mon->drain(512)) {
-            m_rows.push_back(std::move(d));
+            m_rows.push_back(makeRow(std::move(d)));
+            ++m_rowsAdded;
             if (m_rows.size() > kMaxRows) {
                 m_rows.pop_front();
                 if (m_selected >= 0) --m_selected;
@@ -220,52 +253,67 @@ void MailslotsView::drawMonitor() {
         m_selected = -1;
     }
 
+    // The shown rows, newest first, recomputed only when rows arrive or a filter changes.
+    const std::string filterKey = std::string(m_filter) + '\x1f' + m_slotFilter + (m_hideMalformed ? "\x1fh" : "");
+    if (m_shownFor != m_rowsAdded || m_shownFilter != filterKey || m_shownRowCount != m_rows.size()) {
+        m_shown.clear();
+        for (int i = static_cast<int>(m_rows.size()) - 1; i >= 0; --i) {
+            const Row& r = m_rows[static_cast<std::size_t>(i)];
+            if (m_hideMalformed && r.datagram.malformed()) continue;
+            if (!core::slotMatches(r.datagram, m_slotFilter) || !containsNoCase(r.line, m_filter)) continue;
+            m_shown.push_back(i);
+        }
+        m_shownFor = m_rowsAdded;
+        m_shownFilter = filterKey;
+        m_shownRowCount = m_rows.size();
+    }
+
     const float detailHeight = m_selected >= 0 ? 160.0f : 0.0f;
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_Resizable |
                                   ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
-    std::size_t shown = 0;
     if (ImGui::BeginTable("datagrams", 7, flags, ImVec2(0, -detailHeight - ImGui::GetFrameHeightWithSpacing()))) {
         ImGui::TableSetupScrollFreeze(0, 1);
         for (const char* h : {"time", "from", "source", "destination", "type", "slot", "message"}) ImGui::TableSetupColumn(h);
         ImGui::TableHeadersRow();
-        for (int i = static_cast<int>(m_rows.size()) - 1; i >= 0; --i) {
-            const auto& d = m_rows[static_cast<std::size_t>(i)];
-            if (m_hideMalformed && d.malformed()) continue;
-            if (!core::slotMatches(d, m_slotFilter)) continue;
-            const std::string line = core::renderLine(d, platform::oemCodePage());
-            if (!containsNoCase(line, m_filter)) continue;
-            ++shown;
-            const auto j = core::toJson(d, platform::oemCodePage());
-            auto field = [&](const char* k) { return j.contains(k) ? (j[k].is_string() ? j[k].get<std::string>() : base::dumpJson(j[k])) : std::string(); };
-            ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            const std::string t = field("time").substr(11, 12);
-            if (ImGui::Selectable((t + "##" + std::to_string(i)).c_str(), m_selected == i, ImGuiSelectableFlags_SpanAllColumns))
-                m_selected = i;
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(d.peerIp.c_str());
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted((field("source_name") + "<" + field("source_suffix").substr(std::min<std::size_t>(2, field("source_suffix").size())) + ">").c_str());
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted((field("dest_name") + "<" + field("dest_suffix").substr(std::min<std::size_t>(2, field("dest_suffix").size())) + ">").c_str());
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(field("msg_type").c_str());
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(field("slot").c_str());
-            ImGui::TableNextColumn();
-            if (d.malformed()) ImGui::TextColored(ImVec4(1.0f, 0.5f, 0.3f, 1.0f), "malformed: %s", d.inspection.error->message().c_str());
-            else if (j.contains("browser")) ImGui::TextUnformatted(j["browser"]["type"].get<std::string>().c_str());
-            else if (j.contains("data_text")) ImGui::TextUnformatted(j["data_text"].get<std::string>().c_str());
-            else ImGui::TextDisabled("%s bytes binary", field("size").c_str());
+        ImGuiListClipper clipper;
+        clipper.Begin(static_cast<int>(m_shown.size()));
+        while (clipper.Step()) {
+            for (int k = clipper.DisplayStart; k < clipper.DisplayEnd; ++k) {
+                const int i = m_shown[static_cast<std::size_t>(k)];
+                const Row& r = m_rows[static_cast<std::size_t>(i)];
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                ImGui::PushID(i);
+                if (ImGui::Selectable(r.time.c_str(), m_selected == i, ImGuiSelectableFlags_SpanAllColumns)) m_selected = i;
+                ImGui::PopID();
+                for (const std::string* cell : {&r.datagram.peerIp, &r.source, &r.destination, &r.msgType, &r.slot}) {
+                    ImGui::TableNextColumn();
+                    ImGui::TextUnformatted(cell->c_str());
+                }
+                ImGui::TableNextColumn();
+                if (r.datagram.malformed()) ImGui::TextColored(ImVec4(1.0f, 0.5f, 0.3f, 1.0f), "%s", r.message.c_str());
+                else ImGui::TextUnformatted(r.message.c_str());
+                noteItem("datagram", r.message);
+            }
         }
         ImGui::EndTable();
     }
-    ImGui::Text("%zu of %zu datagrams shown", shown, m_rows.size());
+    ImGui::Text("%zu of %zu datagrams shown", m_shown.size(), m_rows.size());
     if (m_selected >= 0 && m_selected < static_cast<int>(m_rows.size())) {
-        const std::string text = base::dumpJson(core::toJson(m_rows[static_cast<std::size_t>(m_selected)], platform::oemCodePage()), 2);
+        const Row& r = m_rows[static_cast<std::size_t>(m_selected)];
         ImGui::BeginChild("datagram-detail", ImVec2(0, detailHeight), true);
-        if (ImGui::SmallButton("Copy as JSON")) ImGui::SetClipboardText(text.c_str());
-        ImGui::TextUnformatted(text.c_str());
+        if (ImGui::SmallButton("Copy as JSON")) ImGui::SetClipboardText(r.json.c_str());
+        // The decoded fields on the left, the datagram's bytes on the right.
+        if (ImGui::BeginTable("datagram-split", 2, ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV)) {
+            ImGui::TableNextRow();
+            ImGui::TableSetColumnIndex(0);
+            ImGui::BeginChild("datagram-json");
+            ImGui::TextUnformatted(r.json.c_str());
+            ImGui::EndChild();
+            ImGui::TableSetColumnIndex(1);
+            drawHexView("datagram-hex", r.datagram.bytes);
+            ImGui::EndTable();
+        }
         ImGui::EndChild();
     }
 }

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace ipcscope::net {
 class DatagramMonitor;
@@ -35,6 +36,13 @@ public:
     [[nodiscard]] std::size_t shownDatagrams() const { return m_rows.size(); }
 
 private:
+    struct Row {
+        core::ReceivedDatagram datagram;
+        std::string time, source, destination, msgType, slot, message;
+        std::string line;  ///< what the text filter searches
+        std::string json;  ///< the detail pane
+    };
+    static Row makeRow(core::ReceivedDatagram d);
     void post(std::function<void()> job);
     void workerLoop();
     void drawMonitor();
@@ -55,7 +63,12 @@ private:
     bool m_busy = false;
 
     // UI state.
-    std::deque<core::ReceivedDatagram> m_rows;  ///< newest last, bounded
+    std::deque<Row> m_rows;  ///< newest last, bounded
+    std::uint64_t m_rowsAdded = 0;
+    std::vector<int> m_shown;  ///< indices into m_rows that pass the filters, newest first
+    std::uint64_t m_shownFor = ~std::uint64_t{0};
+    std::size_t m_shownRowCount = 0;
+    std::string m_shownFilter;
     int m_port = 138;
     char m_filter[128] = {};
     char m_slotFilter[128] = {};

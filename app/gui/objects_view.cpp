@@ -1,17 +1,23 @@
 #include "gui/views.h"
 
+#include "gui/hex_view.h"
 #include "gui/test_hook.h"
 
 #include "base/json.h"
 #include "base/utf8.h"
-
+#include "core/filter.h"
+#include "core/platform.h"
 #include "core/render.h"
-#include "core/target.h"
+#include "core/table_export.h"
 
 #include <SDL.h>
+#include <spdlog/spdlog.h>
 #include <imgui.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
 #include <vector>
 
 namespace ipcscope::gui {
@@ -19,8 +25,13 @@ namespace {
 
 constexpr auto kNewHighlight = std::chrono::seconds(5);
 constexpr auto kGoneFade = std::chrono::seconds(4);
+constexpr std::size_t kPeekCap = 4096;  // bytes of shared memory read on request
 
-using core::containsNoCase;
+bool menuItem(const std::string& label, bool enabled = true) {
+    const bool clicked = ImGui::MenuItem(label.c_str(), nullptr, false, enabled);
+    noteItem("menu", label);
+    return clicked;
+}
 
 }  // namespace
 
@@ -37,9 +48,18 @@ void ObjectsView::onSnapshot(const core::Snapshot& snap) {
     const auto now = std::chrono::steady_clock::now();
     std::unordered_map<std::string, Ghost> current;
     current.reserve(snap.objects.size());
+    m_changes.clear();
     for (const auto& o : snap.objects) {
         auto key = rowKey(o);
-        if (m_haveBaseline && !m_previous.count(key)) m_firstSeen[key] = Fresh{o.family(), now};
+        if (m_haveBaseline && !m_previous.count(key)) {
+            m_firstSeen[key] = Fresh{o.family(), now};
+            std::string by;
+            for (const auto& h : o.holders) {
+                by += (by.empty() ? " by " : ", ") + std::to_string(h.pid) + (h.command.empty() ? "" : " " + h.command);
+                if (by.size() > 120) break;
+            }
+            m_changes.push_back({snap.takenAt, true, o.family(), "+ " + std::string(core::kindName(o.kind)) + " " + o.name + by});
+        }
         m_gone.erase(key);
         current.emplace(std::move(key), Ghost{o.family(), std::string(core::kindName(o.kind)), o.name, core::pidList(o.pids), {}});
     }
@@ -47,6 +67,7 @@ void ObjectsView::onSnapshot(const core::Snapshot& snap) {
     if (m_haveBaseline)
         for (auto& [key, ghost] : m_previous)
             if (!current.count(key)) {
+                m_changes.push_back({snap.takenAt, false, ghost.family, "- " + ghost.kind + " " + ghost.name});
                 ghost.since = now;
                 m_gone[key] = std::move(ghost);
             }
@@ -70,21 +91,38 @@ bool ObjectsView::animating(core::Family family) const {
 void ObjectsView::draw(const core::Snapshot& snap, core::Family family) {
     const auto& columns = columnsFor(family);
     ImGui::SetNextItemWidth(320);
-    ImGui::InputTextWithHint("##filter", "filter: name, kind, command or pid", m_filter, sizeof m_filter);
+    if (m_focusFilter) {
+        ImGui::SetKeyboardFocusHere();
+        m_focusFilter = false;
+    }
+    ImGui::InputTextWithHint("##filter", "filter: text  pid:1234  kind:fifo  -name:x", m_filter, sizeof m_filter);
     noteItem("filter", m_filter);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Every term must match. A bare word is a substring of the name, kind, command or PID;\n"
+                          "field:value looks at one field (pid, kind, name, family, cmd, or any detail field);\n"
+                          "-term excludes; \"double quotes\" keep spaces.");
 
     // Filter only when the snapshot, family or filter changed: a snapshot can hold tens of
     // thousands of rows, and this runs every frame.
-    const bool refilter = m_rowsOf != &snap || m_rowsTakenAt != snap.takenAt || m_rowsFamily != family || m_rowsFilter != m_filter;
+    const bool filterChanged = m_rowsFilter != m_filter;
+    if (filterChanged) {
+        // A term that does not parse is reported; the last filter that did stays applied.
+        auto parsed = core::Filter::parse(m_filter);
+        if (parsed) {
+            m_parsedFilter = std::move(parsed.value());
+            m_filterError.clear();
+        } else {
+            m_filterError = parsed.error().context;
+        }
+    }
+    const bool refilter = m_rowsOf != &snap || m_rowsTakenAt != snap.takenAt || m_rowsFamily != family || filterChanged;
     if (refilter) {
         m_rows.clear();
         m_total = 0;
         for (const auto& o : snap.objects) {
             if (o.family() != family) continue;
             ++m_total;
-            bool keep = containsNoCase(o.name, m_filter) || containsNoCase(std::string(core::kindName(o.kind)), m_filter);
-            for (const auto& h : o.holders)
-                keep = keep || containsNoCase(h.command, m_filter) || containsNoCase(std::to_string(h.pid), m_filter);
+            const bool keep = m_parsedFilter.matches(o);
             if (keep) m_rows.push_back(&o);
         }
         // Columns empty in every row (instances of FIFOs, queues of named pipes) are hidden.
@@ -100,6 +138,11 @@ void ObjectsView::draw(const core::Snapshot& snap, core::Family family) {
         m_rowsFamily = family;
         m_rowsFilter = m_filter;
         m_selectedObject = nullptr;
+        // Marks of rows that are no longer shown are dropped.
+        std::set<std::string> shown;
+        for (const auto* o : m_rows)
+            if (m_marked.count(rowKey(*o))) shown.insert(rowKey(*o));
+        m_marked = std::move(shown);
     }
     if (!m_selected.empty() && (refilter || !m_selectedObject || rowKey(*m_selectedObject) != m_selected)) {
         auto it = std::find_if(snap.objects.begin(), snap.objects.end(),
@@ -113,12 +156,20 @@ void ObjectsView::draw(const core::Snapshot& snap, core::Family family) {
     if (gone > 0) count += " (" + std::to_string(gone) + " removed)";
     ImGui::TextUnformatted(count.c_str());
     noteItem("rows", count);
+    if (!m_filterError.empty()) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1.0f), "%s", m_filterError.c_str());
+        noteItem("filter-error", m_filterError);
+    }
+    ImGui::SameLine();
+    drawExport(columns, family);
+    drawTabState(snap, family);
 
     // The detail pane takes two fifths of the height, enough for long flows and peer lists.
     const float detailHeight = m_selected.empty() ? 0.0f : std::max(220.0f, ImGui::GetContentRegionAvail().y * 0.4f);
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders |
                                   ImGuiTableFlags_Resizable | ImGuiTableFlags_ScrollY |
-                                  ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Hideable;
+                                  ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Hideable | ImGuiTableFlags_Reorderable;
     const std::string tableId = "objects-" + std::string(core::familyName(family));
     if (ImGui::BeginTable(tableId.c_str(), static_cast<int>(columns.size()), flags, ImVec2(0, -detailHeight))) {
         ImGui::TableSetupScrollFreeze(0, 1);
@@ -166,7 +217,6 @@ void ObjectsView::draw(const core::Snapshot& snap, core::Family family) {
         if (m_selectedObject) drawDetails(*m_selectedObject);
         else ImGui::TextDisabled("the selected object is gone");
     }
-    m_sendForm.draw();
 }
 
 void ObjectsView::drawRows(const std::vector<Column>& columns) {
@@ -191,22 +241,129 @@ void ObjectsView::drawRows(const std::vector<Column>& columns) {
                 const std::string cell = columns[c].text(o);
                 if (c == 0) {
                     ImGui::PushID(i);
-                    if (ImGui::Selectable(cell.empty() ? "-" : cell.c_str(), m_selected == key, ImGuiSelectableFlags_SpanAllColumns)) {
-                        m_selected = m_selected == key ? std::string() : key;
-                        m_selectedObject = m_selected.empty() ? nullptr : &o;
-                    }
-                    if (auto target = core::targetOf(o); target && ImGui::BeginPopupContextItem()) {
-                        if (ImGui::MenuItem("Send test message...")) m_sendForm.open(*target);
+                    const bool marked = m_selected == key || m_marked.count(key) > 0;
+                    if (ImGui::Selectable(cell.empty() ? "-" : cell.c_str(), marked, ImGuiSelectableFlags_SpanAllColumns))
+                        clickRow(i, key, o);
+                    noteItem("row", cell);
+                    if (ImGui::BeginPopupContextItem("row-menu")) {
+                        if (!marked) clickRow(i, key, o);
+                        drawRowMenu(columns, o);
                         ImGui::EndPopup();
                     }
                     ImGui::PopID();
-                    noteItem("row", cell);
                 } else {
+                    const float room = ImGui::GetContentRegionAvail().x;
                     ImGui::TextUnformatted(cell.c_str());
                     noteItem("cell", cell);
+                    // A cell cut by its column shows its full text on hover.
+                    if (ImGui::IsItemHovered() && ImGui::CalcTextSize(cell.c_str()).x > room) ImGui::SetTooltip("%s", cell.c_str());
                 }
             }
         }
+    }
+}
+
+// Click: select one row. Ctrl+click: add or remove a row. Shift+click: the range from the last click.
+void ObjectsView::clickRow(int index, const std::string& key, const core::IpcObject& obj) {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.KeyCtrl) {
+        // The row picked by a plain click before is part of the selection being extended.
+        if (m_marked.empty() && !m_selected.empty()) m_marked.insert(m_selected);
+        if (!m_marked.erase(key)) m_marked.insert(key);
+    } else if (io.KeyShift && m_anchor >= 0 && m_anchor < static_cast<int>(m_rows.size())) {
+        m_marked.clear();
+        for (int k = std::min(m_anchor, index); k <= std::max(m_anchor, index); ++k)
+            m_marked.insert(rowKey(*m_rows[static_cast<std::size_t>(k)]));
+    } else {
+        m_marked.clear();
+        if (m_selected == key) {
+            m_selected.clear();
+            m_selectedObject = nullptr;
+            return;
+        }
+    }
+    if (!io.KeyShift) m_anchor = index;
+    m_selected = key;
+    m_selectedObject = &obj;
+}
+
+/// The marked rows (or the selected one), in table order.
+std::vector<const core::IpcObject*> ObjectsView::markedRows() const {
+    std::vector<const core::IpcObject*> out;
+    for (const auto* o : m_rows) {
+        const std::string key = rowKey(*o);
+        if (m_marked.count(key) || (m_marked.empty() && key == m_selected)) out.push_back(o);
+    }
+    return out;
+}
+
+void ObjectsView::drawRowMenu(const std::vector<Column>& columns, const core::IpcObject& obj) {
+    const auto rows = markedRows();
+    const std::string n = rows.size() == 1 ? std::string("row") : std::to_string(rows.size()) + " rows";
+    if (menuItem("Copy name")) SDL_SetClipboardText(obj.name.c_str());
+    if (menuItem("Copy " + n + " as JSON")) SDL_SetClipboardText(core::renderJsonRows(rows).c_str());
+    if (menuItem("Copy " + n + " as CSV")) SDL_SetClipboardText(core::renderCsv(columns, rows).c_str());
+    ImGui::Separator();
+    if (menuItem("Show holders")) m_selectedObject = &obj;  // the detail pane lists them
+    const bool canOpen = !obj.holders.empty() && static_cast<bool>(m_actions.openProcess);
+    const bool openMenu = ImGui::BeginMenu("Open in process view", canOpen);
+    noteItem("menu", "Open in process view");
+    if (openMenu) {
+        for (const auto& h : obj.holders)
+            if (menuItem(std::to_string(h.pid) + " " + h.command)) m_actions.openProcess(h.pid);
+        ImGui::EndMenu();
+    }
+    // Actions on the object itself (the inject form's "Send test message") go here.
+    if (menuItem("Send test message...", static_cast<bool>(m_actions.sendTestMessage))) m_actions.sendTestMessage(obj);
+}
+
+// Writes the shown rows of the table (filtered and sorted as on screen) to a file.
+void ObjectsView::drawExport(const std::vector<Column>& columns, core::Family family) {
+    const bool exportClicked = ImGui::SmallButton("Export...");
+    noteItem("button", "Export...");
+    if (exportClicked) {
+        const std::time_t now = std::time(nullptr);
+        char stamp[32] = {};
+        std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+        std::snprintf(m_exportPath, sizeof m_exportPath, "ipcscope-%s-%s.csv", std::string(core::familyName(family)).c_str(), stamp);
+        ImGui::OpenPopup("export");
+    }
+    if (!ImGui::BeginPopup("export")) return;
+    ImGui::Text("%zu rows, as the table shows them", m_rows.size());
+    ImGui::SetNextItemWidth(420);
+    ImGui::InputText("file", m_exportPath, sizeof m_exportPath);
+    noteItem("export-path", m_exportPath);
+    const std::string path = m_exportPath;
+    const bool json = path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+    ImGui::TextDisabled("a name ending in .json writes JSON, anything else CSV");
+    const bool save = ImGui::Button("Save");
+    noteItem("button", "Save");
+    if (save) {
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out << (json ? core::renderJsonRows(m_rows) : core::renderCsv(columns, m_rows));
+        if (out) spdlog::info("exported {} rows to {}", m_rows.size(), path);
+        else spdlog::warn("export: cannot write {}", path);
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+}
+
+// Why a table is empty or short: a source of this family failed (and why), or it found nothing.
+void ObjectsView::drawTabState(const core::Snapshot& snap, core::Family family) const {
+    const ImVec4 bad(1.0f, 0.45f, 0.35f, 1.0f);
+    for (const auto& e : snap.errors) {
+        if (e.family != family) continue;
+        const std::string text = "failed: " + e.error.message();
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextColored(bad, "%s", text.c_str());
+        ImGui::PopTextWrapPos();
+        noteItem("tab-state", text);
+    }
+    if (m_total == 0) {
+        ImGui::TextDisabled("none found");
+        noteItem("tab-state", "none found");
     }
 }
 
@@ -242,21 +399,21 @@ void ObjectsView::drawDetails(const core::IpcObject& obj) {
         return;
     }
     if (ImGui::SmallButton("Copy as JSON")) copyAsJson(obj);
+    drawPeekButton(obj);
     ImGui::SameLine();
-    const auto target = core::targetOf(obj);
-    if (target && ImGui::SmallButton("Send test message...")) m_sendForm.open(*target);
-    if (target) ImGui::SameLine();
     const std::string title = std::string(core::kindName(obj.kind)) + "  " + base::escapeInvalidUtf8(obj.name);
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(title.c_str());
     ImGui::PopTextWrapPos();
-    if (target) m_sendForm.drawResult(*target);
     noteItem("detail-title", title);
     // The fields on the left (three fifths), the holders on the right, in child windows of fixed
     // shares of the pane: a value always has the room right of the labels and wraps at the pane's
     // edge, from the first frame on (a table would size its columns only after one frame).
     const float width = ImGui::GetContentRegionAvail().x;
-    if (ImGui::BeginChild("fields-side", ImVec2(width * 0.6f, 0))) drawFields(obj);
+    if (ImGui::BeginChild("fields-side", ImVec2(width * 0.6f, 0))) {
+        drawPeek(obj);  // asked for: shown first
+        drawFields(obj);
+    }
     ImGui::EndChild();
     ImGui::SameLine();
     if (ImGui::BeginChild("holders-side", ImVec2(0, 0))) drawHolders(obj);
@@ -280,6 +437,50 @@ void ObjectsView::drawFields(const core::IpcObject& obj) {
         ImGui::PopTextWrapPos();
         noteItem("field-value", value);
     }
+}
+
+void ObjectsView::pollPeek() {
+    if (!m_peek.pending.valid() || m_peek.pending.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+    auto result = m_peek.pending.get();
+    if (result) m_peek.bytes = std::move(result.value());
+    else m_peek.error = result.error().message();
+    m_peek.done = true;
+}
+
+// Shared memory is read only when the user asks, read-only, the first kPeekCap bytes, on a worker.
+void ObjectsView::drawPeekButton(const core::IpcObject& obj) {
+    if (obj.kind != core::Kind::PosixShm && obj.kind != core::Kind::Section) return;
+    const std::string key = rowKey(obj);
+    if (m_peek.key == key) return;
+    ImGui::SameLine();
+    const bool peek = ImGui::SmallButton("Peek at the first bytes");
+    noteItem("button", "Peek at the first bytes");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Reads the first %zu bytes, read-only; the object is never written.", kPeekCap);
+    if (peek && !m_peek.pending.valid()) {
+        m_peek = Peek{};
+        m_peek.key = key;
+        m_peek.size = obj.size.value_or(0);
+        m_peek.pending = std::async(std::launch::async, [copy = obj] { return platform::peekSharedMemory(copy, kPeekCap); });
+    }
+}
+
+void ObjectsView::drawPeek(const core::IpcObject& obj) {
+    if (m_peek.key != rowKey(obj)) return;
+    if (!m_peek.done) {
+        ImGui::TextDisabled("reading...");
+        return;
+    }
+    if (!m_peek.error.empty()) {
+        ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1.0f), "%s", m_peek.error.c_str());
+        noteItem("peek-info", m_peek.error);
+        return;
+    }
+    const std::string info = "the first " + std::to_string(m_peek.bytes.size()) + " of " + std::to_string(m_peek.size) +
+                             " bytes, read once (read-only)";
+    ImGui::TextDisabled("%s", info.c_str());
+    noteItem("peek-info", info);
+    const float lines = static_cast<float>(std::min<std::size_t>(8, (m_peek.bytes.size() + 15) / 16 + 1));
+    drawHexView("peek-hex", m_peek.bytes, ImGui::GetTextLineHeightWithSpacing() * lines + ImGui::GetStyle().WindowPadding.y * 2);
 }
 
 void ObjectsView::drawHolders(const core::IpcObject& obj) {

@@ -25,12 +25,12 @@ std::vector<Seen> g_lastFrame;
 constexpr int kFindTries = 600;  // frames to wait for an item to appear (data still loading)
 
 bool known(const std::string& command) {
-    for (const char* c : {"wait-data", "frames", "click", "type", "key", "idle", "dump", "measure", "hover"})
+    for (const char* c : {"wait-data", "frames", "click", "ctrl-click", "rclick", "type", "key", "idle", "dump", "dump-clipboard", "measure", "hover"})
         if (command == c) return true;
     return false;
 }
 
-void pushMouse(SDL_Window* window, Uint32 type, int x, int y) {
+void pushMouse(SDL_Window* window, Uint32 type, int x, int y, Uint8 button = SDL_BUTTON_LEFT) {
     SDL_Event e{};
     e.type = type;
     if (type == SDL_MOUSEMOTION) {
@@ -39,12 +39,23 @@ void pushMouse(SDL_Window* window, Uint32 type, int x, int y) {
         e.motion.y = y;
     } else {
         e.button.windowID = SDL_GetWindowID(window);
-        e.button.button = SDL_BUTTON_LEFT;
+        e.button.button = button;
         e.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
         e.button.clicks = 1;
         e.button.x = x;
         e.button.y = y;
     }
+    SDL_PushEvent(&e);
+}
+
+void pushKey(SDL_Window* window, Uint32 type, SDL_Keycode key, Uint16 mod) {
+    SDL_Event e{};
+    e.type = type;
+    e.key.windowID = SDL_GetWindowID(window);
+    e.key.state = type == SDL_KEYDOWN ? SDL_PRESSED : SDL_RELEASED;
+    e.key.keysym.sym = key;
+    e.key.keysym.scancode = SDL_GetScancodeFromKey(key);
+    e.key.keysym.mod = mod;
     SDL_PushEvent(&e);
 }
 
@@ -168,15 +179,30 @@ bool TestScript::step(SDL_Window* window, bool haveData) {
         m_out << "== " << arg << '\n' << fmt::format("line-height {:.0f}\n", ImGui::GetTextLineHeight());
         for (const auto& s : g_lastFrame)
             m_out << fmt::format("{}\t{:.0f}\t{:.0f}\t{:.0f}\t{:.0f}\t{}\n", s.role, s.min.x, s.min.y, s.max.x, s.max.y, s.text);
+        m_out.flush();
         ++m_next;
         return true;
     }
-    if (command == "click" || command == "hover") {
+    if (command == "dump-clipboard") {
+        // The clipboard as another program would paste it, one "clipboard" item per line.
+        m_out << "== " << arg << '\n';
+        char* text = SDL_GetClipboardText();
+        std::istringstream lines(text ? text : "");
+        SDL_free(text);
+        for (std::string l; std::getline(lines, l);) m_out << "clipboard\t0\t0\t0\t0\t" << l << '\n';
+        m_out.flush();
+        ++m_next;
+        return true;
+    }
+    if (command == "click" || command == "ctrl-click" || command == "rclick" || command == "hover") {
         const auto roleEnd = arg.find(' ');
         const std::string role = arg.substr(0, roleEnd), text = roleEnd == std::string::npos ? "" : arg.substr(roleEnd + 1);
         const Seen* hit = nullptr;
+        // "TEXT*" matches any text that starts with TEXT.
+        const bool prefix = !text.empty() && text.back() == '*';
+        const std::string want = prefix ? text.substr(0, text.size() - 1) : text;
         for (const auto& s : g_lastFrame)
-            if (s.role == role && s.text == text) hit = &s;
+            if (s.role == role && (prefix ? s.text.rfind(want, 0) == 0 : s.text == want)) hit = &s;
         if (!hit) {
             if (++m_tries > kFindTries) fail("no " + role + " '" + text + "' on screen to click");
             return false;
@@ -188,11 +214,15 @@ bool TestScript::step(SDL_Window* window, bool haveData) {
                                          : (hit->min.x + hit->max.x) / 2;
         const int x = static_cast<int>(aimX), y = static_cast<int>((hit->min.y + hit->max.y) / 2);
         // Move, press and release inside one frame, as a tap or a remote desktop delivers them.
+        const bool ctrl = command == "ctrl-click";
+        if (ctrl) pushKey(window, SDL_KEYDOWN, SDLK_LCTRL, KMOD_LCTRL);
         pushMouse(window, SDL_MOUSEMOTION, x, y);
-        if (command == "click") {
-            pushMouse(window, SDL_MOUSEBUTTONDOWN, x, y);
-            pushMouse(window, SDL_MOUSEBUTTONUP, x, y);
+        if (command != "hover") {
+            const Uint8 button = command == "rclick" ? SDL_BUTTON_RIGHT : SDL_BUTTON_LEFT;
+            pushMouse(window, SDL_MOUSEBUTTONDOWN, x, y, button);
+            pushMouse(window, SDL_MOUSEBUTTONUP, x, y, button);
         }
+        if (ctrl) pushKey(window, SDL_KEYUP, SDLK_LCTRL, KMOD_NONE);
         ++m_next;
         return false;
     }
@@ -222,16 +252,7 @@ bool TestScript::step(SDL_Window* window, bool haveData) {
         return false;
     }
     // As a keyboard sends them: Ctrl down, the key down and up, Ctrl up.
-    auto push = [&](Uint32 type, SDL_Keycode k, Uint16 m) {
-        SDL_Event e{};
-        e.type = type;
-        e.key.windowID = SDL_GetWindowID(window);
-        e.key.state = type == SDL_KEYDOWN ? SDL_PRESSED : SDL_RELEASED;
-        e.key.keysym.sym = k;
-        e.key.keysym.scancode = SDL_GetScancodeFromKey(k);
-        e.key.keysym.mod = m;
-        SDL_PushEvent(&e);
-    };
+    auto push = [&](Uint32 type, SDL_Keycode k, Uint16 m) { pushKey(window, type, k, m); };
     if (mod) push(SDL_KEYDOWN, SDLK_LCTRL, mod);
     push(SDL_KEYDOWN, key, mod);
     push(SDL_KEYUP, key, mod);

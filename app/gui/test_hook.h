@@ -21,6 +21,7 @@ void record(std::string_view role, std::string_view text);
 
 /// Records the last ImGui item (its rectangle) with the role and text a user would read.
 /// Roles: tab, tab-selected, filter, rows, row, cell, detail-title, field-label, field-value, holder,
+/// menu (context menu items), button, export-path, card, process, peer, held, other-end, node, change,
 /// send-input, send-option, send-button, send-result.
 inline void noteItem(std::string_view role, std::string_view text) {
     if (detail::g_recording) detail::record(role, text);
@@ -30,11 +31,15 @@ inline void noteItem(std::string_view role, std::string_view text) {
 ///   wait-data          until a snapshot is drawn
 ///   frames N           render N frames
 ///   click ROLE TEXT    move to the item and press and release the left button in one frame
+///                      (TEXT* matches a text that starts with TEXT)
+///   ctrl-click ROLE TEXT  the same with Ctrl held (adds a row to a multi-selection)
+///   rclick ROLE TEXT   the same with the right button (opens a context menu)
 ///   hover ROLE TEXT    move the pointer onto the item
 ///   type TEXT          text input, as typed on a keyboard
 ///   key [ctrl+]NAME    a key press and release (SDL key names: F5, Space, 1, F)
 ///   idle MS            let the window wait for events for MS ms; dumps the frames it drew
 ///   dump NAME          write what the last frame showed under "== NAME"
+///   dump-clipboard NAME  write the clipboard text under "== NAME", a "clipboard" item per line
 ///   measure N          render N frames back to back; write their median and p99 time
 class TestScript {
 public:

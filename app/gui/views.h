@@ -2,12 +2,14 @@
 // The views of the monitor window. Each draws from an immutable snapshot; none calls a backend.
 
 #include "core/columns.h"
+#include "core/filter.h"
 #include "core/model.h"
-#include "gui/send_form.h"
 
 #include <spdlog/sinks/ringbuffer_sink.h>
 
 #include <chrono>
+#include <functional>
+#include <future>
 #include <cstdint>
 #include <memory>
 #include <set>
@@ -21,14 +23,27 @@ using core::Column;
 using core::columnsFor;
 using core::detailFields;
 
+/// One row that appeared or went away between two snapshots.
+struct ChangeEvent {
+    std::chrono::system_clock::time_point time;
+    bool added = false;
+    core::Family family{};
+    std::string text;  ///< "+ fifo /tmp/x by 812 sleep", "- posix-shm /bar"
+};
+
 /// The table of one family with filter, sorting, row count, and a detail pane for the
 /// selected row. Rows new since the previous snapshot are highlighted for a few seconds;
 /// rows that went away stay for a few seconds, fading out.
 class ObjectsView {
 public:
-    /// Opens "Send test message..." for a TARGET (also from the command line).
-    void openSendForm(const std::string& target) { m_sendForm.open(target); }
-    [[nodiscard]] SendForm& sendForm() { return m_sendForm; }
+    /// What a row's context menu can ask of the rest of the window.
+    struct Actions {
+        std::function<void(std::int64_t pid)> openProcess;
+        /// Set once an inject form exists; the menu item is greyed out until then.
+        std::function<void(const core::IpcObject&)> sendTestMessage;
+    };
+    void setActions(Actions actions) { m_actions = std::move(actions); }
+
     void draw(const core::Snapshot& snap, core::Family family);
     /// Called when a new snapshot arrives; tracks which rows are new and which went away.
     void onSnapshot(const core::Snapshot& snap);
@@ -41,8 +56,16 @@ public:
     void select(std::string key) { m_selected = std::move(key); }
     /// The "Copy as JSON" action of the detail pane: the row's JSON on the clipboard.
     static void copyAsJson(const core::IpcObject& obj);
+    /// What changed with the last snapshot (empty for the first one).
+    [[nodiscard]] const std::vector<ChangeEvent>& changes() const { return m_changes; }
+    /// Puts the keyboard focus in the filter field at the next draw (Ctrl+F).
+    void focusFilter() { m_focusFilter = true; }
     /// Rows of `family` are still highlighted as new or fading out: the tab needs frames.
     [[nodiscard]] bool animating(core::Family family) const;
+    /// A read of shared memory the user asked for is under way: frames are needed to show it.
+    [[nodiscard]] bool peeking() const { return m_peek.pending.valid(); }
+    /// Takes the result of that read once it is there (every frame, whichever tab is shown).
+    void pollPeek();
 
 private:
     // What is left of a row after it went away: enough to show it fading out.
@@ -61,10 +84,35 @@ private:
     void drawFields(const core::IpcObject& obj);
     void drawHolders(const core::IpcObject& obj);
     void drawRows(const std::vector<Column>& columns);
+    void clickRow(int index, const std::string& key, const core::IpcObject& obj);
+    [[nodiscard]] std::vector<const core::IpcObject*> markedRows() const;
+    void drawRowMenu(const std::vector<Column>& columns, const core::IpcObject& obj);
+    void drawExport(const std::vector<Column>& columns, core::Family family);
     void drawGhosts(const std::vector<Column>& columns, core::Family family);
+    void drawTabState(const core::Snapshot& snap, core::Family family) const;
 
-    SendForm m_sendForm;
+    // The opt-in look at the first bytes of a shared-memory object, read on a worker.
+    struct Peek {
+        std::string key;  // rowKey of the object read
+        std::uint64_t size = 0;
+        std::future<core::Result<std::vector<std::uint8_t>>> pending;
+        std::vector<std::uint8_t> bytes;
+        std::string error;
+        bool done = false;
+    };
+    void drawPeekButton(const core::IpcObject& obj);
+    void drawPeek(const core::IpcObject& obj);
+
+    Actions m_actions;
+    Peek m_peek;
+    std::vector<ChangeEvent> m_changes;
+    std::set<std::string> m_marked;  // keys of rows picked with Ctrl/Shift+click
+    int m_anchor = -1;               // row index of the last plain click (Shift+click range)
+    char m_exportPath[512] = {};
     char m_filter[256] = {};
+    bool m_focusFilter = false;
+    core::Filter m_parsedFilter;  // the last filter text that parsed
+    std::string m_filterError;
     std::string m_selected;  // key of the selected row
     const core::IpcObject* m_selectedObject = nullptr;  // in m_rowsOf; null when gone
     std::unordered_map<std::string, Fresh> m_firstSeen;

@@ -52,8 +52,14 @@ TEST(GuiScreenshot, ShowsThePipesTable) {
     int keep = ::open(fifo.c_str(), O_RDWR);
     ASSERT_GE(keep, 0);
     const std::string png = std::string(dir) + "/shot.png";
+    // The test hook names the tab drawn as selected and where it is; the picture must show it there.
+    const std::string script = std::string(dir) + "/script.txt", out = std::string(dir) + "/out.txt";
+    std::FILE* sf = std::fopen(script.c_str(), "w");
+    ASSERT_NE(sf, nullptr);
+    std::fputs("wait-data\nframes 10\ndump shot\n", sf);
+    std::fclose(sf);
 
-    auto r = runGui({"--screenshot", png, "--frames", "10", "--tab", "pipes", "--size", "1280x800"});
+    auto r = runGui({"--screenshot", png, "--tab", "pipes", "--size", "1280x800", "--test-script", script, "--test-output", out});
     ::close(keep);
     ASSERT_EQ(r.exitCode, 0) << r.err;
     Image img = load(png);
@@ -73,11 +79,34 @@ TEST(GuiScreenshot, ShowsThePipesTable) {
     EXPECT_GT(colours.size(), 30u);
     EXPECT_LT(background, static_cast<std::size_t>(img.w) * img.h * 98 / 100);
 
-    // The active tab (Dear ImGui dark style TabActive, 0.20/0.41/0.68) near the top left.
-    int activeTab = 0;
-    for (int y = 20; y < 70; ++y)
-        for (int x = 0; x < 200; ++x) activeTab += near(img.at(x, y), 51, 105, 173, 8);
-    EXPECT_GT(activeTab, 200) << "no active tab at the top left";
+    // The pipes tab is the one drawn selected, and the picture shows the active tab colour
+    // (Dear ImGui dark style TabActive, 0.20/0.41/0.68) on its rectangle and on no other tab.
+    std::FILE* of = std::fopen(out.c_str(), "r");
+    ASSERT_NE(of, nullptr);
+    int x0 = -1, y0 = 0, x1 = 0, y1 = 0, otherX0 = -1, otherX1 = 0;
+    char line[512];
+    while (std::fgets(line, sizeof line, of)) {
+        char label[128] = {};
+        int a = 0, b = 0, c = 0, d = 0;
+        if (std::sscanf(line, "tab-selected\t%d\t%d\t%d\t%d\t%127[^\n]", &a, &b, &c, &d, label) == 5) {
+            EXPECT_STREQ(label, "pipes");
+            x0 = a, y0 = b, x1 = c, y1 = d;
+        } else if (std::sscanf(line, "tab\t%d\t%d\t%d\t%d\t%127[^\n]", &a, &b, &c, &d, label) == 5 && otherX0 < 0) {
+            otherX0 = a, otherX1 = c;  // the first unselected tab (Overview)
+        }
+    }
+    std::fclose(of);
+    ASSERT_GE(x0, 0) << "no tab drawn as selected";
+    ASSERT_GE(otherX0, 0);
+    auto activePixels = [&](int from, int to) {
+        int n = 0;
+        // Inside the tab's edges: the tab bar's line in the active colour runs under every tab.
+        for (int y = y0 + 2; y < y1 - 2; ++y)
+            for (int x = from + 2; x < to - 2; ++x) n += near(img.at(x, y), 51, 105, 173, 8);
+        return n;
+    };
+    EXPECT_GT(activePixels(x0, x1), (x1 - x0) * (y1 - y0) / 3) << "the pipes tab is not drawn active";
+    EXPECT_LT(activePixels(otherX0, otherX1), 20) << "another tab is drawn active";
 
     // A table header band (TableHeaderBg 0.19/0.19/0.20) spanning most of the width.
     int headerRows = 0;
@@ -96,8 +125,7 @@ TEST(GuiScreenshot, ShowsThePipesTable) {
         textLines += light > 8;
     }
     EXPECT_GT(textLines, 30) << "the table shows no rows";
-    std::remove(png.c_str());
-    std::remove(fifo.c_str());
+    for (const std::string& f : {png, fifo, script, out}) std::remove(f.c_str());
     ::rmdir(dir);
 }
 

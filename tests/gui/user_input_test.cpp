@@ -4,20 +4,28 @@
 // the GUI's test hook (--test-script / --test-output). Keep this shape for every new view.
 
 #include "run_cmd.h"
+#include "core/version.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -91,8 +99,8 @@ public:
         if (::mkdtemp(dir)) m_path = dir;
     }
     ~TempDir() {
-        for (const auto& f : m_files) std::remove(f.c_str());
-        ::rmdir(m_path.c_str());
+        std::error_code ec;
+        if (!m_path.empty()) std::filesystem::remove_all(m_path, ec);
     }
     std::string file(const std::string& name) {
         m_files.push_back(m_path + "/" + name);
@@ -106,19 +114,21 @@ private:
 };
 
 CmdResult runScript(TempDir& dir, const std::string& script, const std::string& out,
-                    const std::vector<std::string>& extra = {}) {
+                    const std::vector<std::string>& extra = {}, std::vector<std::string> env = {}) {
     const std::string scriptPath = dir.file("script.txt");
     std::ofstream(scriptPath) << script;
     std::vector<std::string> argv{"xvfb-run", "-a", "-s", "-screen 0 1280x800x24", IPCSCOPE_BIN, "gui",
                                   "--size", "1280x800", "--test-script", scriptPath, "--test-output", out};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    return runCmd(argv, 120);
+    // Settings and layout of the test's own, never the user's.
+    env.push_back("IPCSCOPE_CONFIG_DIR=" + dir.path() + "/config");
+    return runCmd(argv, 120, env);
 }
 
 }  // namespace
 
-// Click a tab, come back, type in the filter, click the one row left: what the user sees at
-// each step. Would have caught the lost tab clicks and the one-character-per-line detail pane.
+// Open a family from the overview, click another tab, come back, type in the filter, click the
+// one row left: what the user sees at each step. Would have caught the lost tab clicks and the one-character-per-line detail pane.
 TEST(GuiUserInput, TabsFilterAndDetailPane) {
     TempDir dir;
     ASSERT_FALSE(dir.path().empty());
@@ -132,6 +142,9 @@ TEST(GuiUserInput, TabsFilterAndDetailPane) {
     auto r = runScript(dir,
                        "wait-data\n"
                        "dump start\n"
+                       "click card pipes\n"
+                       "frames 5\n"
+                       "dump card\n"
                        "click tab sockets\n"
                        "frames 3\n"
                        "dump sockets\n"
@@ -156,8 +169,12 @@ TEST(GuiUserInput, TabsFilterAndDetailPane) {
     const Output o = readOutput(out);
     for (const auto& l : o.other) EXPECT_EQ(l.find("FAILED"), std::string::npos) << l;
 
+    // The overview is the first screen; a click on its pipes card opens the pipes tab.
     ASSERT_TRUE(o.dumps.count("start"));
-    EXPECT_TRUE(o.dumps.at("start").has("tab-selected", "pipes"));
+    EXPECT_TRUE(o.dumps.at("start").has("tab-selected", "Overview"));
+    EXPECT_TRUE(o.dumps.at("start").has("card", "pipes"));
+    ASSERT_TRUE(o.dumps.count("card"));
+    EXPECT_TRUE(o.dumps.at("card").has("tab-selected", "pipes")) << "the click on the pipes card did not open the tab";
     ASSERT_TRUE(o.dumps.count("sockets"));
     EXPECT_TRUE(o.dumps.at("sockets").has("tab-selected", "sockets")) << "the click on the sockets tab was lost";
     EXPECT_TRUE(o.dumps.at("sockets").has("tab", "pipes"));
@@ -233,6 +250,407 @@ TEST(GuiUserInput, BadScriptFailsWithOneLine) {
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.err.find("unknown test script command: fly away"), std::string::npos) << r.err;
 }
+
+namespace {
+/// A child process that holds `fd` open (and sleeps) until the test ends.
+class Holder {
+public:
+    explicit Holder(const std::string& fifo) {
+        m_pid = ::fork();
+        if (m_pid == 0) {
+            const int fd = ::open(fifo.c_str(), O_RDWR);
+            (void)fd;
+            ::pause();
+            ::_exit(0);
+        }
+    }
+    ~Holder() {
+        if (m_pid > 0) {
+            ::kill(m_pid, SIGKILL);
+            ::waitpid(m_pid, nullptr, 0);
+        }
+    }
+    [[nodiscard]] pid_t pid() const { return m_pid; }
+
+private:
+    pid_t m_pid = -1;
+};
+}  // namespace
+
+// The process view: search the test's own PID, pick it, see the FIFO it holds and the child at
+// the other end; the graph shows both, and a click on the child's node opens it.
+TEST(GuiUserInput, ProcessViewAndGraph) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const std::string fifo = dir.file("process-view-fifo");
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    const int keep = ::open(fifo.c_str(), O_RDWR);
+    ASSERT_GE(keep, 0);
+    // A Unix socket pair too: the child inherits the other end.
+    int pair[2] = {-1, -1};
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+    Holder child(fifo);
+    ASSERT_GT(child.pid(), 0);
+    ::close(pair[1]);
+    struct stat sock {};
+    ASSERT_EQ(::fstat(pair[0], &sock), 0);
+    const std::string socketName = "socket:[" + std::to_string(sock.st_ino) + "]";
+    const std::string me = std::to_string(::getpid()), other = std::to_string(child.pid());
+    const std::string out = dir.file("out.txt");
+    auto r = runScript(dir,
+                       "wait-data\n"
+                       "click tab Processes\n"
+                       "frames 2\n"
+                       "click process-search\n"
+                       "type " + me + "\n"
+                       "frames 3\n"
+                       "click process " + me + "  *\n"
+                       "frames 4\n"
+                       "dump process\n"
+                       "click tab Graph\n"
+                       "frames 4\n"
+                       "dump graph\n"
+                       "click node " + other + " *\n"
+                       "frames 4\n"
+                       "dump opened\n",
+                       out, {"--interval", "600000"});
+    ::close(keep);
+    ::close(pair[0]);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+    ASSERT_TRUE(o.dumps.count("process"));
+    const Dump& p = o.dumps.at("process");
+    EXPECT_TRUE(p.has("held", fifo)) << "the FIFO is not among what the process holds";
+    EXPECT_TRUE(p.has("held", socketName)) << "the Unix socket " << socketName << " is not among what the process holds";
+    bool otherEnd = false;
+    for (const auto& i : p.withRole("other-end")) otherEnd = otherEnd || i.text.find(other + " ") != std::string::npos;
+    EXPECT_TRUE(otherEnd) << "the child holding the other end is not shown";
+    bool peer = false;
+    for (const auto& i : p.withRole("peer")) peer = peer || i.text.rfind(other + " ", 0) == 0;
+    EXPECT_TRUE(peer) << "the child is not in the talks-to list";
+
+    ASSERT_TRUE(o.dumps.count("graph"));
+    EXPECT_TRUE(o.dumps.at("graph").has("tab-selected", "Graph"));
+    bool meNode = false, otherNode = false;
+    for (const auto& i : o.dumps.at("graph").withRole("node")) {
+        meNode = meNode || i.text.rfind(me + " ", 0) == 0;
+        otherNode = otherNode || i.text.rfind(other + " ", 0) == 0;
+    }
+    EXPECT_TRUE(meNode && otherNode) << "both processes are nodes";
+
+    ASSERT_TRUE(o.dumps.count("opened"));
+    EXPECT_TRUE(o.dumps.at("opened").has("tab-selected", "Processes"));
+    bool opened = false;
+    for (const auto& i : o.dumps.at("opened").withRole("process-title")) opened = opened || i.text.rfind(other + " ", 0) == 0;
+    EXPECT_TRUE(opened) << "the click on the child's node did not open it";
+}
+
+// The filter language typed into the table, and a term that does not parse.
+TEST(GuiUserInput, FilterLanguageInTheTable) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const std::string a = dir.file("lang-keep-" + std::to_string(::getpid()));
+    const std::string b = dir.file("lang-drop-" + std::to_string(::getpid()));
+    ASSERT_EQ(::mkfifo(a.c_str(), 0600), 0);
+    ASSERT_EQ(::mkfifo(b.c_str(), 0600), 0);
+    const int ka = ::open(a.c_str(), O_RDWR), kb = ::open(b.c_str(), O_RDWR);
+    ASSERT_GE(ka, 0);
+    ASSERT_GE(kb, 0);
+    const std::string out = dir.file("out.txt");
+    auto r = runScript(dir,
+                       "wait-data\n"
+                       "key ctrl+f\n"
+                       "frames 3\n"
+                       "type kind:fifo pid:" + std::to_string(::getpid()) + " -name:lang-drop\n"
+                       "frames 3\n"
+                       "dump filtered\n"
+                       "type  pid:\n"
+                       "frames 3\n"
+                       "dump bad\n",
+                       out, {"--tab", "pipes", "--interval", "600000"});
+    ::close(ka);
+    ::close(kb);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+    ASSERT_TRUE(o.dumps.count("filtered"));
+    const Dump& f = o.dumps.at("filtered");
+    EXPECT_TRUE(f.has("cell", a)) << "the FIFO the filter keeps is not shown";
+    EXPECT_FALSE(f.has("cell", b)) << "-name: did not drop the other FIFO";
+    ASSERT_TRUE(o.dumps.count("bad"));
+    const auto errors = o.dumps.at("bad").withRole("filter-error");
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].text, "'pid:' needs a value after the ':'");
+    EXPECT_TRUE(o.dumps.at("bad").has("cell", a)) << "the last filter that parsed stays applied";
+}
+
+// Changes: a FIFO opened after the first snapshot appears in the change list as
+// "+ fifo PATH by PID COMMAND".
+TEST(GuiUserInput, ChangeListShowsANewObject) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const std::string fifo = dir.file("change-fifo-" + std::to_string(::getpid()));
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    const std::string out = dir.file("out.txt");
+    // The child opens the FIFO once the window has dumped its first frame (after the first
+    // snapshot), so the FIFO is new in a later one.
+    const pid_t opener = ::fork();
+    ASSERT_GE(opener, 0);
+    if (opener == 0) {
+        for (int i = 0; i < 1200; ++i) {
+            std::ifstream in(out);
+            std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            if (text.find("== first") != std::string::npos) break;
+            ::usleep(100 * 1000);
+        }
+        const int fd = ::open(fifo.c_str(), O_RDWR);
+        (void)fd;
+        ::pause();
+        ::_exit(0);
+    }
+    // With other programs opening and closing pipes, the list is filtered to the test's FIFO.
+    auto r = runScript(dir,
+                       "wait-data\ndump first\nidle 3500\nclick changes-filter\ntype change-fifo-" + std::to_string(::getpid()) +
+                           "\nframes 3\ndump changes\n",
+                       out,
+                       {"--tab", "changes", "--interval", "1000"});
+    ::kill(opener, SIGKILL);
+    ::waitpid(opener, nullptr, 0);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+    ASSERT_TRUE(o.dumps.count("changes"));
+    EXPECT_TRUE(o.dumps.at("changes").has("tab-selected", "Changes"));
+    bool seen = false;
+    for (const auto& i : o.dumps.at("changes").withRole("change"))
+        seen = seen || (i.text.rfind("+ fifo " + fifo, 0) == 0 && i.text.find(" by " + std::to_string(opener)) != std::string::npos);
+    EXPECT_TRUE(seen) << "no '+ fifo " << fifo << " by " << opener << "' in the change list";
+}
+
+// Settings survive a restart: Ctrl+= twice makes the font larger, and the next run starts with it.
+TEST(GuiUserInput, SettingsSurviveARestart) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const std::string config = dir.path() + "/config";
+    const std::string first = dir.file("first.txt"), second = dir.file("second.txt");
+    dir.file("config/settings.ini");
+    dir.file("config/imgui.ini");
+    dir.file("config");
+    const std::vector<std::string> env{"IPCSCOPE_CONFIG_DIR=" + config};
+    auto run = [&](const std::string& script, const std::string& out) {
+        const std::string path = dir.file("s.script");
+        std::ofstream(path, std::ios::trunc) << script;
+        return runCmd({"env", env[0], "xvfb-run", "-a", "-s", "-screen 0 1280x800x24", IPCSCOPE_BIN, "gui", "--size", "1280x800",
+                       "--interval", "600000", "--test-script", path, "--test-output", out},
+                      120);
+    };
+    auto r1 = run("wait-data\ndump before\nkey ctrl+=\nframes 2\nkey ctrl+=\nframes 3\ndump after\n", first);
+    ASSERT_EQ(r1.exitCode, 0) << r1.err;
+    auto r2 = run("wait-data\ndump restarted\n", second);
+    ASSERT_EQ(r2.exitCode, 0) << r2.err;
+    const Output o1 = readOutput(first), o2 = readOutput(second);
+    ASSERT_TRUE(o1.dumps.count("before") && o1.dumps.count("after") && o2.dumps.count("restarted"));
+    const float before = o1.dumps.at("before").lineHeight, after = o1.dumps.at("after").lineHeight;
+    EXPECT_GT(after, before * 1.1f) << "Ctrl+= did not enlarge the font";
+    EXPECT_NEAR(o2.dumps.at("restarted").lineHeight, after, 0.6f) << "the font scale was not kept across the restart";
+    std::ifstream ini(config + "/settings.ini");
+    std::string text((std::istreambuf_iterator<char>(ini)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("font_scale=1.2"), std::string::npos) << text;
+}
+
+// Shortcuts: Ctrl+2 opens the second tab (Processes), the About box names the version.
+TEST(GuiUserInput, ShortcutsAndAbout) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const std::string out = dir.file("out.txt");
+    auto r = runScript(dir, "wait-data\nkey ctrl+2\nframes 3\ndump tab\nclick about-button About\nframes 3\ndump about\n", out,
+                       {"--interval", "600000"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+    ASSERT_TRUE(o.dumps.count("tab") && o.dumps.count("about"));
+    EXPECT_TRUE(o.dumps.at("tab").has("tab-selected", "Processes"));
+    const auto about = o.dumps.at("about").withRole("about");
+    ASSERT_EQ(about.size(), 1u);
+    EXPECT_EQ(about[0].text.rfind("ipcscope " + std::string(ipcscope::core::version()), 0), 0u) << about[0].text;
+}
+
+namespace {
+std::string readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// Two FIFOs of the test, each held open by the test and by a child (two real processes).
+struct TwoFifos {
+    explicit TwoFifos(TempDir& dir, const std::string& tag) {
+        a = dir.file(tag + "-" + std::to_string(::getpid()) + "-a");
+        b = dir.file(tag + "-" + std::to_string(::getpid()) + "-b");
+        ok = ::mkfifo(a.c_str(), 0600) == 0 && ::mkfifo(b.c_str(), 0600) == 0;
+        ka = ::open(a.c_str(), O_RDWR | O_NONBLOCK);
+        kb = ::open(b.c_str(), O_RDWR | O_NONBLOCK);
+        ok = ok && ka >= 0 && kb >= 0;
+    }
+    ~TwoFifos() {
+        ::close(ka);
+        ::close(kb);
+    }
+    std::string a, b;
+    int ka = -1, kb = -1;
+    bool ok = false;
+};
+}  // namespace
+
+// Export: the table filtered to the test's two FIFOs is written to a JSON and a CSV file, typed
+// into the export form as a user does; both files parse and hold exactly those rows.
+TEST(GuiUserInput, ExportWritesCsvAndJson) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    TwoFifos fifos(dir, "export");
+    ASSERT_TRUE(fifos.ok);
+    const std::string json = dir.file("rows.json"), csv = dir.file("rows.csv"), out = dir.file("out.txt");
+    const std::string filter = "kind:fifo export-" + std::to_string(::getpid());
+    auto exportTo = [](const std::string& path) {
+        return "click button Export...\nframes 3\nclick export-path *\nframes 2\nkey ctrl+a\ntype " + path +
+               "\nframes 3\ndump form\nclick button Save\nframes 3\n";
+    };
+    auto r = runScript(dir, "wait-data\nclick filter\ntype " + filter + "\nframes 3\ndump filtered\n" + exportTo(json) + exportTo(csv),
+                       out, {"--tab", "pipes", "--interval", "600000"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+    ASSERT_TRUE(o.dumps.count("filtered"));
+    ASSERT_EQ(o.dumps.at("filtered").withRole("row").size(), 2u);
+
+    const auto rows = nlohmann::json::parse(readFile(json), nullptr, false);
+    ASSERT_FALSE(rows.is_discarded()) << "not JSON: " << readFile(json);
+    ASSERT_TRUE(rows.is_array());
+    ASSERT_EQ(rows.size(), 2u) << rows.dump();
+    std::set<std::string> names;
+    for (const auto& row : rows) {
+        EXPECT_EQ(row.value("kind", ""), "fifo");
+        names.insert(row.value("name", ""));
+    }
+    EXPECT_EQ(names, (std::set<std::string>{fifos.a, fifos.b}));
+
+    // CSV: a header, then one line per row, the cells as the table shows them.
+    std::istringstream lines(readFile(csv));
+    std::vector<std::string> csvLines;
+    for (std::string l; std::getline(lines, l);) csvLines.push_back(l);
+    ASSERT_EQ(csvLines.size(), 3u) << readFile(csv);
+    EXPECT_EQ(csvLines[0].rfind("Kind,Name,", 0), 0u) << csvLines[0];
+    std::set<std::string> csvNames;
+    for (std::size_t i = 1; i < csvLines.size(); ++i) {
+        EXPECT_EQ(csvLines[i].rfind("fifo,", 0), 0u) << csvLines[i];
+        csvNames.insert(csvLines[i].substr(5, csvLines[i].find(',', 5) - 5));
+    }
+    EXPECT_EQ(csvNames, (std::set<std::string>{fifos.a, fifos.b}));
+}
+
+// Multi-select and the context menu: click one FIFO, Ctrl+click the other, copy both rows as CSV
+// from the right-click menu; then "Open in process view" on a FIFO a child holds opens the child.
+TEST(GuiUserInput, MultiSelectAndContextMenu) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    TwoFifos fifos(dir, "menu");
+    ASSERT_TRUE(fifos.ok);
+    Holder child(fifos.b);
+    ASSERT_GT(child.pid(), 0);
+    const std::string other = std::to_string(child.pid()), out = dir.file("out.txt");
+    const std::string filter = "kind:fifo menu-" + std::to_string(::getpid());
+    auto r = runScript(dir,
+                       "wait-data\nclick filter\ntype " + filter + "\nframes 3\n"
+                       "click cell " + fifos.a + "\nframes 3\n"
+                       "ctrl-click cell " + fifos.b + "\nframes 5\n"
+                       "rclick cell " + fifos.b + "\nframes 4\ndump menu\n"
+                       "click menu Copy 2 rows as CSV\nframes 3\ndump-clipboard csv\n"
+                       "click cell " + fifos.b + "\nframes 3\n"
+                       "rclick cell " + fifos.b + "\nframes 4\n"
+                       "click menu Open in process view\nframes 4\ndump submenu\n"
+                       "click menu " + other + " *\nframes 5\ndump opened\n",
+                       out, {"--tab", "pipes", "--interval", "600000"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+    ASSERT_TRUE(o.dumps.count("menu"));
+    const Dump& menu = o.dumps.at("menu");
+    for (const char* item : {"Copy name", "Copy 2 rows as JSON", "Copy 2 rows as CSV", "Show holders", "Open in process view",
+                             "Send test message..."})
+        EXPECT_TRUE(menu.has("menu", item)) << item;
+
+    ASSERT_TRUE(o.dumps.count("csv"));
+    const auto clip = o.dumps.at("csv").withRole("clipboard");
+    ASSERT_EQ(clip.size(), 3u) << "a header and the two marked rows";
+    EXPECT_EQ(clip[0].text.rfind("Kind,Name,", 0), 0u) << clip[0].text;
+    EXPECT_EQ(clip[1].text.rfind("fifo," + fifos.a + ",", 0), 0u) << clip[1].text;
+    EXPECT_EQ(clip[2].text.rfind("fifo," + fifos.b + ",", 0), 0u) << clip[2].text;
+
+    ASSERT_TRUE(o.dumps.count("opened"));
+    EXPECT_TRUE(o.dumps.at("opened").has("tab-selected", "Processes"));
+    bool opened = false;
+    for (const auto& i : o.dumps.at("opened").withRole("process-title")) opened = opened || i.text.rfind(other + " ", 0) == 0;
+    EXPECT_TRUE(opened) << "'Open in process view' did not open the child " << other;
+}
+
+// A tab whose source failed says so, and why, inside the tab; one that found nothing says that.
+TEST(GuiUserInput, FailedSourceIsExplainedInItsTab) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const std::string nobus = dir.path() + "/no-bus-here", out = dir.file("out.txt");
+    auto r = runScript(dir, "wait-data\nframes 3\ndump services\n", out, {"--tab", "services", "--interval", "600000"},
+                       {"DBUS_SYSTEM_BUS_ADDRESS=unix:path=" + nobus, "DBUS_SESSION_BUS_ADDRESS=unix:path=" + nobus});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+    ASSERT_TRUE(o.dumps.count("services"));
+    const Dump& d = o.dumps.at("services");
+    EXPECT_TRUE(d.has("tab-selected", "services"));
+    bool failed = false;
+    for (const auto& i : d.withRole("tab-state")) failed = failed || (i.text.rfind("failed: ", 0) == 0 && i.text.find(nobus) != std::string::npos);
+    EXPECT_TRUE(failed) << "no 'failed: ... " << nobus << "' in the services tab";
+}
+
+// The opt-in look at shared memory: nothing is read until the user asks; then the first bytes of
+// the test's POSIX shm object show in the hex view, capped, and the object is left as it was.
+TEST(GuiUserInput, PeekAtSharedMemory) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const std::string name = "/ipcscope-peek-" + std::to_string(::getpid());
+    const int fd = ::shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
+    ASSERT_GE(fd, 0);
+    std::string content(8192, '\0');
+    const std::string text = "ipcscope peek test bytes";
+    content.replace(0, text.size(), text);
+    content[8191] = 'Z';
+    ASSERT_EQ(::write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
+    struct stat before {};
+    ASSERT_EQ(::fstat(fd, &before), 0);
+    const std::string out = dir.file("out.txt");
+    auto r = runScript(dir,
+                       "wait-data\nclick filter\ntype kind:posix-shm " + name.substr(1) + "\nframes 3\n"
+                       "click row posix-shm\nframes 3\ndump selected\n"
+                       "click button Peek at the first bytes\nframes 5\ndump peek\n",
+                       out, {"--tab", "mappings", "--interval", "600000"});
+    struct stat after {};
+    const bool statOk = ::fstat(fd, &after) == 0;
+    std::string now(content.size(), '\0');
+    const bool readOk = ::pread(fd, now.data(), now.size(), 0) == static_cast<ssize_t>(now.size());
+    ::close(fd);
+    ::shm_unlink(name.c_str());
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+
+    ASSERT_TRUE(o.dumps.count("selected"));
+    EXPECT_TRUE(o.dumps.at("selected").has("detail-title", "posix-shm  " + name));
+    EXPECT_TRUE(o.dumps.at("selected").withRole("hex").empty()) << "shared memory was read before the user asked";
+
+    ASSERT_TRUE(o.dumps.count("peek"));
+    const Dump& p = o.dumps.at("peek");
+    EXPECT_TRUE(p.has("peek-info", "the first 4096 of 8192 bytes, read once (read-only)"));
+    const auto hex = p.withRole("hex");
+    ASSERT_FALSE(hex.empty());
+    EXPECT_EQ(hex[0].text, "00000000  69 70 63 73 63 6f 70 65  20 70 65 65 6b 20 74 65  |ipcscope peek te|");
+    for (const auto& h : hex) EXPECT_EQ(h.text.find('Z'), std::string::npos) << "read past the cap: " << h.text;
+
+    ASSERT_TRUE(statOk && readOk);
+    EXPECT_EQ(now, content) << "the object changed";
+    EXPECT_EQ(after.st_size, before.st_size);
+    EXPECT_EQ(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
+    EXPECT_EQ(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
 
 // "Send test message": type a message into the form, ask for a reply, press Send. A UDP socket
 // of the test answers 1 s later, while the window idles (no input, no snapshot due): the

@@ -3,11 +3,14 @@
 // must report each with the right kind, name, size and PID.
 
 #include "families_process.h"
+#include "core/platform.h"
 #include "windows/families.h"
 
 #include <windows.h>
 
 #include <gtest/gtest.h>
+
+#include <cstring>
 
 using namespace ipcscope::test;
 
@@ -249,4 +252,40 @@ TEST(SectionsInProcess, ANameWithAnUnpairedSurrogateIsOpenedByItsExactName) {
     ASSERT_NE(row, nullptr);
     EXPECT_FALSE(row->error.has_value()) << *row->error;
     EXPECT_EQ(row->size, std::optional<std::uint64_t>(65536));
+}
+
+// The GUI's opt-in peek: the first bytes of a named section found by a snapshot, read-only and
+// capped; the section's bytes are the same afterwards.
+TEST(SectionsInProcess, PeekReadsTheFirstBytesReadOnly) {
+    const std::string base = "ipcscope-peek-" + std::to_string(GetCurrentProcessId());
+    const std::wstring name = L"Local\\" + std::wstring(base.begin(), base.end());
+    HANDLE section = CreateFileMappingW(INVALID_HANDLE_VALUE, nullptr, PAGE_READWRITE, 0, 8192, name.c_str());
+    ASSERT_NE(section, nullptr) << GetLastError();
+    auto* view = static_cast<char*>(MapViewOfFile(section, FILE_MAP_WRITE, 0, 0, 8192));
+    ASSERT_NE(view, nullptr) << GetLastError();
+    const std::string text = "ipcscope peek test bytes";
+    std::memcpy(view, text.data(), text.size());
+    view[8191] = 'Z';
+    ipcscope::core::Snapshot snap;
+    ipcscope::win::Context ctx;
+    ipcscope::win::collectSections(ctx, snap);
+    const ipcscope::core::IpcObject* row = nullptr;
+    for (const auto& o : snap.objects)
+        if (o.name == "Local\\" + base) row = &o;
+    ASSERT_NE(row, nullptr);
+    const auto bytes = ipcscope::platform::peekSharedMemory(*row, 4096);
+    ASSERT_TRUE(bytes.ok()) << bytes.error().message();
+    ASSERT_EQ(bytes->size(), 4096u);
+    EXPECT_EQ(std::string(bytes->begin(), bytes->begin() + static_cast<std::ptrdiff_t>(text.size())), text);
+    EXPECT_EQ(std::string(view, text.size()), text);
+    EXPECT_EQ(view[8191], 'Z');
+
+    ipcscope::core::IpcObject pipe;
+    pipe.kind = ipcscope::core::Kind::NamedPipe;
+    pipe.name = "x";
+    const auto refused = ipcscope::platform::peekSharedMemory(pipe, 16);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, ipcscope::core::Errc::NotSupported);
+    UnmapViewOfFile(view);
+    CloseHandle(section);
 }

@@ -1,0 +1,49 @@
+#!/bin/bash
+# Renders the screenshots in docs/images with real objects present: a FIFO between a writer and a
+# reader, a Unix socket pair, a loopback TCP connection between two processes. Each picture is
+# `ipcscope gui --screenshot` under Xvfb; the process view and the graph are reached by clicking
+# through the window with the GUI's test hook, as a user would.
+#
+#   scripts/docs_screenshots.sh [path/to/ipcscope]
+set -euo pipefail
+bin=$(realpath "${1:-build/linux/app/ipcscope}")
+out=$(cd "$(dirname "$0")/.." && pwd)/docs/images
+mkdir -p "$out"
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+mkfifo "$tmp/jobs.fifo"
+sleep 600 >"$tmp/jobs.fifo" & pids+=($!)
+cat "$tmp/jobs.fifo" >/dev/null & pids+=($!)
+python3 -c 'import socket, time; a, b = socket.socketpair(); time.sleep(600)' & pids+=($!)
+python3 - "$tmp/port" <<'PY' & pids+=($!)
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+c, _ = s.accept(); time.sleep(600)
+PY
+for _ in $(seq 50); do [[ -s $tmp/port ]] && break; sleep 0.1; done
+python3 -c "import socket, sys, time; c = socket.create_connection(('127.0.0.1', int(sys.argv[1]))); time.sleep(600)" "$(cat "$tmp/port")" & client=$!
+pids+=($client)
+sleep 1
+
+export IPCSCOPE_CONFIG_DIR=$tmp/config
+shot() {  # name, then gui arguments
+    local name=$1; shift
+    xvfb-run -a -s "-screen 0 1280x800x24" "$bin" gui --size 1280x800 --screenshot "$out/$name.png" "$@"
+    echo "wrote docs/images/$name.png"
+}
+shot overview --tab overview --frames 10
+shot pipes --tab pipes --frames 10
+printf 'wait-data\nframes 3\nclick process-search\ntype %s\nframes 3\nclick process %s  *\nframes 5\n' "$client" "$client" >"$tmp/process.script"
+shot processes --tab processes --test-script "$tmp/process.script" --test-output "$tmp/process.out"
+printf 'wait-data\nframes 3\nclick process-search\ntype %s\nframes 3\nclick process %s  *\nframes 3\nclick tab Graph\nframes 5\n' "$client" "$client" >"$tmp/graph.script"
+shot graph --tab processes --test-script "$tmp/graph.script" --test-output "$tmp/graph.out"
+shot mailslots --tab mailslots --frames 10
+shot throughput --tab throughput --probe socket --frames 5
