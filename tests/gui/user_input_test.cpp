@@ -651,6 +651,7 @@ TEST(GuiUserInput, PeekAtSharedMemory) {
     EXPECT_EQ(after.st_size, before.st_size);
     EXPECT_EQ(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
     EXPECT_EQ(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
+}
 
 // "Send test message": type a message into the form, ask for a reply, press Send. A UDP socket
 // of the test answers 1 s later, while the window idles (no input, no snapshot due): the
