@@ -136,20 +136,24 @@ void ProcessView::drawProcess() {
         ImGui::TableSetupColumn("Channels", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("Channels__").x);
         ImGui::TableSetupColumn("Kinds", ImGuiTableColumnFlags_WidthStretch, 3.0f);
         ImGui::TableHeadersRow();
-        for (const auto& peer : m_peers) {
-            ImGui::TableNextRow();
-            ImGui::TableSetColumnIndex(0);
-            const std::string id = std::to_string(peer.pid);
-            if (ImGui::Selectable(id.c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) openPid = peer.pid;
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("open %s in the process view", id.c_str());
-            noteItem("peer", id + " " + peer.command);
-            ImGui::TableSetColumnIndex(1);
-            ImGui::TextUnformatted(peer.command.c_str());
-            ImGui::TableSetColumnIndex(2);
-            ImGui::Text("%zu", peer.channels);
-            ImGui::TableSetColumnIndex(3);
-            ImGui::TextUnformatted(peer.kinds.c_str());
-        }
+        ImGuiListClipper peerClipper;  // a hub can talk to thousands
+        peerClipper.Begin(static_cast<int>(m_peers.size()));
+        while (peerClipper.Step())
+            for (int k = peerClipper.DisplayStart; k < peerClipper.DisplayEnd; ++k) {
+                const Peer& peer = m_peers[static_cast<std::size_t>(k)];
+                ImGui::TableNextRow();
+                ImGui::TableSetColumnIndex(0);
+                const std::string id = std::to_string(peer.pid);
+                if (ImGui::Selectable(id.c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) openPid = peer.pid;
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("open %s in the process view", id.c_str());
+                noteItem("peer", id + " " + peer.command);
+                ImGui::TableSetColumnIndex(1);
+                ImGui::TextUnformatted(peer.command.c_str());
+                ImGui::TableSetColumnIndex(2);
+                ImGui::Text("%zu", peer.channels);
+                ImGui::TableSetColumnIndex(3);
+                ImGui::TextUnformatted(peer.kinds.c_str());
+            }
         ImGui::EndTable();
     }
     if (ImGui::BeginTable("held", 4, flags)) {
