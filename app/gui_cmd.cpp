@@ -19,6 +19,7 @@ struct GuiArgs {
     int frames = 60;
     std::string tab = "overview";
     std::string probe;
+    std::string sendTarget;
     int intervalMs = 2000;
     std::string size = "1280x800";
     std::string testScript;
@@ -41,6 +42,7 @@ Runner addGui(CLI::App& app) {
         ->check(valueHint(transports));
     cmd->add_option("--interval", a->intervalMs, "Refresh period in milliseconds")->check(CLI::Range(100, 3600000));
     cmd->add_option("--size", a->size, "Window size WIDTHxHEIGHT");
+    cmd->add_option("--send-form", a->sendTarget, "Open the \"Send test message\" form for this TARGET");
     // The test hook: hidden from --help.
     cmd->add_option("--test-script", a->testScript, "Drive the window with the input events of this script")->group("");
     cmd->add_option("--test-output", a->testOutput, "Write what the window showed to this file")->group("");
@@ -52,6 +54,7 @@ Runner addGui(CLI::App& app) {
         o.tab = a->tab;
         o.probe = a->probe;
         o.intervalMs = a->intervalMs;
+        o.sendTarget = a->sendTarget;
         o.testScript = a->testScript;
         o.testOutput = a->testOutput;
         if (!o.testScript.empty() && o.testOutput.empty()) {

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     runners["kinds"] = addKinds(app);
     runners["gui"] = addGui(app);
     runners["send"] = addSend(app);
+    runners["listen"] = addListen(app);
     runners["mailslot"] = addMailslot(app);
     runners["probe"] = addProbe(app);
     runners["serve"] = addServe(app);

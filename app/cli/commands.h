@@ -20,6 +20,8 @@ Runner addList(CLI::App& app);
 Runner addKinds(CLI::App& app);
 Runner addGui(CLI::App& app);
 Runner addSend(CLI::App& app);
+/// 'listen TARGET': create an endpoint and print what arrives.
+Runner addListen(CLI::App& app);
 Runner addMailslot(CLI::App& app);
 /// 'probe run TRANSPORT': throughput of one transport, measured by a probe executable.
 Runner addProbe(CLI::App& app);

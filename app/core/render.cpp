@@ -4,6 +4,7 @@
 #include "base/utf8.h"
 #include "base/text.h"
 #include "core/columns.h"
+#include "core/target.h"
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -19,6 +20,8 @@ nlohmann::ordered_json toJson(const IpcObject& obj) {
     j["family"] = familyName(obj.family());
     j["kind"] = kindName(obj.kind);
     j["name"] = obj.name;
+    const auto target = targetOf(obj);
+    j["target"] = target ? nlohmann::ordered_json(*target) : nlohmann::ordered_json(nullptr);
     j["pids"] = obj.pids;
     j["size"] = obj.size ? nlohmann::ordered_json(*obj.size) : nlohmann::ordered_json(nullptr);
     nlohmann::ordered_json details = obj.details.is_object() ? obj.details : nlohmann::ordered_json::object();
@@ -207,6 +210,10 @@ void writeObject(JsonWriter& w, const IpcObject& obj, int indent) {
     e.str("family", in, familyName(obj.family()));
     e.str("kind", in, kindName(obj.kind));
     e.str("name", in, obj.name);
+    e.member("target", in, [&] {
+        if (const auto target = targetOf(obj)) w.string(*target);
+        else w.scalar(nullptr);
+    });
     e.member("pids", in, [&] {
         if (obj.pids.empty()) {
             w.scalar(nlohmann::ordered_json::array());

@@ -2,8 +2,8 @@
 // snapshot the sampler published; it never enumerates objects itself.
 //
 // Frames are drawn when something changed, not continuously: the loop sleeps in
-// SDL_WaitEventTimeout until input arrives, the sampler publishes (it pushes an SDL user event
-// from its thread) or an animation runs (fading rows, a live probe graph).
+// SDL_WaitEventTimeout until input arrives, the sampler publishes or a test message is sent (they
+// push an SDL user event from their thread) or an animation runs (fading rows, a live probe graph).
 
 #include "gui/gui.h"
 #include "gui/events_view.h"
@@ -14,6 +14,7 @@
 #include "gui/overview_view.h"
 #include "gui/process_view.h"
 #include "gui/settings.h"
+#include "gui/send_form.h"
 #include "gui/test_hook.h"
 #include "gui/views.h"
 
@@ -22,6 +23,7 @@
 #include "core/render.h"
 #include "platform/sampler.h"
 #include "base/version.h"
+#include "core/target.h"
 
 #include <SDL.h>
 #include <imgui.h>
@@ -221,20 +223,29 @@ public:
     Monitor(const Options& options, Window& window, const LogSinkScope& logSink, Uint32 wakeEvent)
         : m_options(options), m_window(window), m_sampler(sampledFamilies(), std::chrono::milliseconds(options.intervalMs)),
           m_log(logSink.ring()), m_select(options.tab) {
-        m_sampler.setOnPublish([wakeEvent] {
+        if (!options.sendTarget.empty()) m_sendForm.open(options.sendTarget);
+        const auto wake = [wakeEvent] {
             SDL_Event e{};
             e.type = wakeEvent;
             SDL_PushEvent(&e);
-        });
+        };
+        m_sampler.setOnPublish(wake);
+        m_sendForm.setOnResult(wake);
         m_objects.setActions({[this](std::int64_t pid) {
                                   m_processes.open(pid);
                                   m_select = "processes";
                               },
-                              {}});
+                              [this](const core::IpcObject& obj) {
+                                  if (auto target = core::targetOf(obj)) m_sendForm.open(*target);
+                                  else spdlog::warn("{} takes no test message", obj.name);
+                              }});
         if (!options.probe.empty() && !m_probes.start(options.probe))
             spdlog::warn("unknown probe transport {}", options.probe);
     }
-    ~Monitor() { m_sampler.setOnPublish({}); }
+    ~Monitor() {
+        m_sampler.setOnPublish({});
+        m_sendForm.setOnResult({});
+    }
     Monitor(const Monitor&) = delete;
     Monitor& operator=(const Monitor&) = delete;
 
@@ -276,6 +287,7 @@ public:
         ImGui::EndChild();
         drawStatus();
         ImGui::End();
+        m_sendForm.draw();
     }
 
     /// How soon the next frame is due when no event arrives: something on screen moves by
@@ -489,6 +501,7 @@ private:
     Window& m_window;
     core::Sampler m_sampler;
     ObjectsView m_objects;
+    SendForm m_sendForm;  // "Send test message...", from a row's context menu
     MailslotsView m_mailslots;
     ThroughputView m_probes;
     LogView m_log;
@@ -506,7 +519,7 @@ private:
 
 struct Pumped {
     int input = 0;  ///< input and window events
-    int wakes = 0;  ///< a new snapshot was published
+    int wakes = 0;  ///< a worker woke the loop (a new snapshot, a send result)
 };
 
 /// Drains the SDL events (waiting up to `timeoutMs` for the first); sets `quit` when the window
@@ -562,7 +575,8 @@ int frameLoop(const Options& options, Window& window, Monitor& monitor, TestScri
         // Input gets the frames Dear ImGui needs to settle; a new snapshot needs one.
         if (events.input > 0) framesOwed = std::max(framesOwed, kFramesAfterInput + 1);
         const bool fresh = monitor.takeSnapshot();
-        if (!drawNow && events.input == 0 && !fresh && Clock::now() - lastFrame < period) continue;
+        // A wake without a new snapshot is a worker's result (a test message sent): draw it.
+        if (!drawNow && events.input == 0 && events.wakes == 0 && !fresh && Clock::now() - lastFrame < period) continue;
 
         window.beginFrame(input);
         monitor.draw();

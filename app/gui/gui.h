@@ -12,6 +12,7 @@ struct Options {
     std::string tab = "overview";  ///< tab at start: overview, processes, graph, a family, throughput
     std::string probe;          ///< start this probe transport at launch (Throughput tab)
     int intervalMs = 2000;      ///< refresh period
+    std::string sendTarget;     ///< open "Send test message..." for this TARGET at start
     int width = 1280;
     int height = 800;
     std::string testScript;  ///< test hook: a script of injected input events (see test_hook.h)

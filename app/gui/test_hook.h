@@ -21,7 +21,8 @@ void record(std::string_view role, std::string_view text);
 
 /// Records the last ImGui item (its rectangle) with the role and text a user would read.
 /// Roles: tab, tab-selected, filter, rows, row, cell, detail-title, field-label, field-value, holder,
-/// menu (context menu items), button, export-path, card, process, peer, held, other-end, node, change.
+/// menu (context menu items), button, export-path, card, process, peer, held, other-end, node, change,
+/// send-input, send-option, send-button, send-result.
 inline void noteItem(std::string_view role, std::string_view text) {
     if (detail::g_recording) detail::record(role, text);
 }

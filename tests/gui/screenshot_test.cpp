@@ -174,3 +174,28 @@ TEST(GuiScreenshot, ThroughputTabGraphsTwoTransportsOnOneChart) {
     std::remove(live.c_str());
     ::rmdir(dir);
 }
+
+// "Send test message..." opened for a FIFO row's target: the form window (its active title
+// bar, Dear ImGui dark style TitleBgActive 0.16/0.29/0.48) is in the picture, and not without it.
+TEST(GuiScreenshot, SendFormOpensForARowTarget) {
+    char dir[] = "/tmp/ipcscope-gui-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    const std::string plain = std::string(dir) + "/plain.png", form = std::string(dir) + "/form.png";
+    auto a = runGui({"--screenshot", plain, "--frames", "10", "--tab", "pipes", "--size", "1280x800"});
+    ASSERT_EQ(a.exitCode, 0) << a.err;
+    auto b = runGui({"--screenshot", form, "--frames", "10", "--tab", "pipes", "--size", "1280x800", "--send-form",
+                     std::string("fifo:") + dir + "/f"});
+    ASSERT_EQ(b.exitCode, 0) << b.err;
+    Image pa = load(plain), pb = load(form);
+    ASSERT_TRUE(pa.px && pb.px);
+    auto titleBar = [](const Image& img) {
+        int n = 0;
+        for (int y = 0; y < img.h; ++y)
+            for (int x = 0; x < img.w; ++x) n += near(img.at(x, y), 41, 74, 122, 4);
+        return n;
+    };
+    EXPECT_GT(titleBar(pb), titleBar(pa) + 5000) << "no form window in " << form;
+    std::remove(plain.c_str());
+    std::remove(form.c_str());
+    ::rmdir(dir);
+}

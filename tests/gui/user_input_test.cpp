@@ -9,7 +9,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -24,6 +27,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 using namespace ipcscope::test;
 
@@ -647,4 +651,68 @@ TEST(GuiUserInput, PeekAtSharedMemory) {
     EXPECT_EQ(after.st_size, before.st_size);
     EXPECT_EQ(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
     EXPECT_EQ(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
+}
+
+// "Send test message": type a message into the form, ask for a reply, press Send. A UDP socket
+// of the test answers 1 s later, while the window idles (no input, no snapshot due): the
+// result must wake the window, so the reply shows in a frame drawn during the idle wait.
+TEST(GuiUserInput, SendFormResultWakesTheIdleWindow) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const int udp = ::socket(AF_INET, SOCK_DGRAM, 0);
+    ASSERT_GE(udp, 0);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof sa;
+    ASSERT_EQ(::bind(udp, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
+    ASSERT_EQ(::getsockname(udp, reinterpret_cast<sockaddr*>(&sa), &len), 0);
+    const std::string target = "udp:127.0.0.1:" + std::to_string(ntohs(sa.sin_port));
+    std::string received;
+    std::thread answer([&] {
+        pollfd p{udp, POLLIN, 0};
+        if (::poll(&p, 1, 60000) <= 0) return;
+        char buf[256];
+        sockaddr_in from{};
+        socklen_t fromLen = sizeof from;
+        const auto n = ::recvfrom(udp, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &fromLen);
+        if (n <= 0) return;
+        received.assign(buf, static_cast<std::size_t>(n));
+        std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+        (void)::sendto(udp, "pong", 4, 0, reinterpret_cast<sockaddr*>(&from), fromLen);
+    });
+    const std::string out = dir.file("out.txt");
+    auto r = runScript(dir,
+                       "wait-data\n"
+                       "click send-input\n"
+                       "frames 2\n"
+                       "type ping\n"
+                       "frames 2\n"
+                       "click send-option expect reply\n"
+                       "frames 3\n"
+                       "click send-button Send\n"
+                       "frames 3\n"
+                       "dump sending\n"
+                       "idle 3000\n"
+                       "dump after\n",
+                       out, {"--send-form", target, "--interval", "600000"});
+    answer.join();
+    ::close(udp);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(received, "ping");
+    const Output o = readOutput(out);
+    for (const auto& l : o.other) EXPECT_EQ(l.find("FAILED"), std::string::npos) << l;
+    ASSERT_TRUE(o.dumps.count("sending"));
+    EXPECT_TRUE(o.dumps.at("sending").has("send-button", "Sending...")) << "the send does not run off the UI thread";
+    ASSERT_TRUE(o.dumps.count("after"));
+    const auto results = o.dumps.at("after").withRole("send-result");
+    ASSERT_EQ(results.size(), 1u) << "the result did not wake the idle window";
+    EXPECT_EQ(results[0].text.rfind("sent 4 bytes to " + target + " in ", 0), 0u) << results[0].text;
+    EXPECT_NE(results[0].text.find("reply 4 bytes: pong (706f6e67)"), std::string::npos) << results[0].text;
+    EXPECT_TRUE(o.dumps.at("after").has("send-button", "Send"));
+    int frames = -1, ms = 0;
+    for (const auto& l : o.other)
+        if (std::sscanf(l.c_str(), "idle-frames %d in %d ms", &frames, &ms) == 2) break;
+    EXPECT_GE(frames, 1);
+    EXPECT_LE(frames, 6) << "the window polled while idle";
 }

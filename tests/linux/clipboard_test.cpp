@@ -163,3 +163,51 @@ TEST(ClipboardX11, UnreachableDisplayIsAnErrorNotACrash) {
     EXPECT_EQ(snap["errors"][0]["code"], "io");
     EXPECT_NE(snap["errors"][0]["message"].get<std::string>().find(":4242"), std::string::npos);
 }
+
+// send clipboard:TARGET owns CLIPBOARD; xclip (not ipcscope) reads the exact bytes, the row
+// prints the target, and a new owner ends the send early.
+TEST(ClipboardX11, SendServesTheBytesToXclipUntilAnotherOwner) {
+    const std::string format = "application/x-ipcscope-test";
+    const std::string outPath = "/tmp/ipcscope-clip-send-" + std::to_string(::getpid());
+    const pid_t sender = ::fork();
+    if (sender == 0) {
+        const int fd = ::open(outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        ::dup2(fd, 1);
+        ::execl(IPCSCOPE_BIN, IPCSCOPE_BIN, "send", ("clipboard:" + format).c_str(), "--hex", "00ff41420a", "--seconds", "20",
+                nullptr);
+        ::_exit(127);
+    }
+    ASSERT_GT(sender, 0);
+    bool offered = false;
+    for (int i = 0; i < 100 && !offered; ++i) {
+        auto t = runCmd({"xclip", "-o", "-selection", "clipboard", "-t", "TARGETS"}, 10);
+        offered = t.out.find(format) != std::string::npos;
+        if (!offered) ::usleep(100000);
+    }
+    ASSERT_TRUE(offered);
+    auto got = runCmd({"xclip", "-o", "-selection", "clipboard", "-t", format}, 10);
+    EXPECT_EQ(got.exitCode, 0) << got.err;
+    EXPECT_EQ(got.out, std::string("\0\xff" "AB\n", 5));
+    const auto snap = listClipboard();
+    const auto row = find(snap, "CLIPBOARD " + format);
+    ASSERT_TRUE(row.is_object()) << snap.dump();
+    EXPECT_EQ(row["target"], "clipboard:" + format);
+
+    // xclip takes the selection: the sender stops serving and exits well before --seconds.
+    auto take = runCmd({"sh", "-c", "printf x | timeout 2 xclip -quiet -selection clipboard -i"}, 10);
+    int status = -1;
+    for (int i = 0; i < 100; ++i) {
+        if (::waitpid(sender, &status, WNOHANG) == sender) break;
+        ::usleep(100000);
+    }
+    if (::waitpid(sender, nullptr, WNOHANG) == 0) {
+        ::kill(sender, SIGKILL);
+        ::waitpid(sender, nullptr, 0);
+        FAIL() << "send kept the clipboard after another owner took it";
+    }
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    auto out = runCmd({"cat", outPath});
+    ::unlink(outPath.c_str());
+    EXPECT_NE(out.out.find("sent 5 bytes to clipboard:" + format), std::string::npos) << out.out;
+    EXPECT_NE(out.out.find("then another owner took it"), std::string::npos) << out.out;
+}

@@ -1,0 +1,265 @@
+// send and listen on Windows (under Wine in CI) against real receivers: ipcscope listen, and a
+// small Win32 program (pipe server, mailslot, message-only window). Bytes are compared exactly.
+
+#include "win_process.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <windows.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+using namespace ipcscope::test;
+using json = nlohmann::json;
+
+namespace {
+
+WinRun send(std::vector<std::string> args) {
+    args.insert(args.begin(), {IPCSCOPE_BIN, "send"});
+    return runWin(args, 60000);
+}
+
+std::size_t lineCount(const std::string& s) {
+    std::size_t n = 0;
+    for (char c : s) n += c == '\n';
+    return n;
+}
+
+json lastJson(const std::string& out) {
+    std::istringstream in(out);
+    std::string line, last;
+    while (std::getline(in, line))
+        if (!line.empty() && line != "\r") last = line;
+    return json::parse(last, nullptr, false);
+}
+
+std::string tempFile(const std::string& name) {
+    char dir[MAX_PATH] = {};
+    GetTempPathA(MAX_PATH, dir);
+    return std::string(dir) + name + ".hex";
+}
+
+/// Waits (10 s at most) for the file to have content, and returns it.
+std::string waitForFile(const std::string& path) {
+    for (int i = 0; i < 1000; ++i) {
+        std::ifstream f(path, std::ios::binary);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        if (!ss.str().empty()) {
+            Sleep(50);  // let the writer finish
+            std::ifstream again(path, std::ios::binary);
+            std::stringstream all;
+            all << again.rdbuf();
+            return all.str();
+        }
+        Sleep(10);
+    }
+    return {};
+}
+
+/// `ipcscope listen ARGS` on a thread (bounded by --seconds in ARGS); join() gives its output.
+class Listen {
+public:
+    explicit Listen(std::vector<std::string> args) {
+        args.insert(args.begin(), {IPCSCOPE_BIN, "listen"});
+        m_thread = std::thread([this, args] { m_run = runWin(args, 60000); });
+    }
+    ~Listen() {
+        if (m_thread.joinable()) m_thread.join();
+    }
+    const WinRun& join() {
+        if (m_thread.joinable()) m_thread.join();
+        return m_run;
+    }
+
+private:
+    std::thread m_thread;
+    WinRun m_run;
+};
+
+bool waitForPipe(const std::string& name) {
+    const std::string path = "\\\\.\\pipe\\" + name;
+    for (int i = 0; i < 1000; ++i) {
+        if (WaitNamedPipeA(path.c_str(), 1) || GetLastError() == ERROR_SEM_TIMEOUT) return true;
+        Sleep(10);
+    }
+    return false;
+}
+
+bool waitForWindow(const std::string& cls) {
+    for (int i = 0; i < 1000; ++i) {
+        if (FindWindowExA(HWND_MESSAGE, nullptr, cls.c_str(), nullptr)) return true;
+        Sleep(10);
+    }
+    return false;
+}
+
+bool waitForMailslot(const std::string& name) {
+    const std::string path = "\\\\.\\mailslot\\" + name;
+    for (int i = 0; i < 1000; ++i) {
+        HANDLE h = CreateFileA(path.c_str(), GENERIC_WRITE, FILE_SHARE_READ, nullptr, OPEN_EXISTING, 0, nullptr);
+        if (h != INVALID_HANDLE_VALUE) {
+            CloseHandle(h);
+            return true;
+        }
+        Sleep(10);
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST(InjectPipe, Win32PipeServerGetsTheMessage) {
+    const std::string name = uniqueName();
+    const std::string out = tempFile(name);
+    HelperProcess server({"pipe-read", name, out});
+    ASSERT_TRUE(server.ready()) << server.output();
+    auto r = send({"\\\\.\\pipe\\" + name, "--hex", "68690001ff", "--json"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const json sent = lastJson(r.out);
+    EXPECT_EQ(sent["bytes_written"], 5);
+    EXPECT_EQ(sent["via"], "message mode");
+    EXPECT_EQ(waitForFile(out), "68690001ff");
+    DeleteFileA(out.c_str());
+}
+
+TEST(InjectPipe, ListenEchoesInBothModes) {
+    for (const std::string mode : {"message", "byte"}) {
+        const std::string name = uniqueName();
+        Listen l({"\\\\.\\pipe\\" + name, "--type", mode, "--echo", "--count", "2", "--seconds", "30", "--json"});
+        ASSERT_TRUE(waitForPipe(name));
+        auto r = send({"\\\\.\\pipe\\" + name, "--text", "ping " + mode, "--expect-reply", "--repeat", "2", "--json"});
+        ASSERT_EQ(r.exitCode, 0) << mode << ": " << r.err;
+        const json sent = lastJson(r.out);
+        EXPECT_EQ(sent["seq"], 2);
+        EXPECT_EQ(sent["via"], mode + " mode");
+        EXPECT_EQ(sent["reply"]["text"], "ping " + mode);
+        const WinRun& got = l.join();
+        ASSERT_EQ(got.exitCode, 0) << got.err;
+        const json last = lastJson(got.out);
+        EXPECT_EQ(last["text"], "ping " + mode);
+        EXPECT_EQ(last["echoed"], true);
+        EXPECT_EQ(last["from"].get<std::string>().rfind("pid ", 0), 0u) << got.out;
+        // The server is gone with the listener.
+        EXPECT_FALSE(WaitNamedPipeA(("\\\\.\\pipe\\" + name).c_str(), 1));
+    }
+}
+
+TEST(InjectPipe, MissingAndBusyPipesFailWithinTheTimeout) {
+    auto missing = send({"\\\\.\\pipe\\" + uniqueName(), "--text", "x"});
+    EXPECT_EQ(missing.exitCode, 1);
+    EXPECT_EQ(lineCount(missing.err), 1u) << missing.err;
+    EXPECT_NE(missing.err.find("does not exist"), std::string::npos) << missing.err;
+
+    // A one-instance server whose only instance this test holds: the pipe refuses new clients.
+    const std::string name = uniqueName();
+    Listen l({"\\\\.\\pipe\\" + name, "--seconds", "6"});
+    ASSERT_TRUE(waitForPipe(name));
+    HANDLE holder = CreateFileA(("\\\\.\\pipe\\" + name).c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr, OPEN_EXISTING, 0, nullptr);
+    ASSERT_NE(holder, INVALID_HANDLE_VALUE);
+    const DWORD start = GetTickCount();
+    auto busy = send({"\\\\.\\pipe\\" + name, "--text", "x", "--timeout", "500"});
+    const DWORD took = GetTickCount() - start;
+    CloseHandle(holder);
+    EXPECT_EQ(busy.exitCode, 1) << busy.out;
+    EXPECT_EQ(lineCount(busy.err), 1u) << busy.err;
+    EXPECT_NE(busy.err.find("refused"), std::string::npos) << busy.err;
+    EXPECT_LT(took, 5000u);
+    l.join();
+}
+
+TEST(InjectMailslot, Win32AndListenReceiversGetTheMessage) {
+    const std::string name = uniqueName();
+    const std::string out = tempFile(name);
+    HelperProcess reader({"mailslot-read", name, out});
+    ASSERT_TRUE(reader.ready()) << reader.output();
+    auto r = send({"\\\\.\\mailslot\\" + name, "--hex", "00ff10"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(waitForFile(out), "00ff10");
+    DeleteFileA(out.c_str());
+
+    const std::string name2 = uniqueName();
+    Listen l({"\\\\.\\mailslot\\" + name2, "--count", "1", "--seconds", "30", "--json"});
+    ASSERT_TRUE(waitForMailslot(name2));
+    auto r2 = send({"\\\\.\\mailslot\\" + name2, "--text", "slot text"});
+    ASSERT_EQ(r2.exitCode, 0) << r2.err;
+    const WinRun& got = l.join();
+    ASSERT_EQ(got.exitCode, 0) << got.err;
+    EXPECT_EQ(lastJson(got.out)["text"], "slot text");
+}
+
+TEST(InjectCopyData, Win32WindowGetsTheBytesAndDwData) {
+    const std::string cls = "ipcscope-cd-" + uniqueName();
+    const std::string out = tempFile(cls);
+    HelperProcess window({"copydata-read", cls, out});
+    ASSERT_TRUE(window.ready()) << window.output();
+    auto r = send({"copydata:" + cls, "--hex", "0102037f", "--dwdata", "77", "--json"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(lastJson(r.out)["via"], "WM_COPYDATA, result 42");
+    EXPECT_EQ(waitForFile(out), "0102037f\n77");
+    DeleteFileA(out.c_str());
+}
+
+TEST(InjectCopyData, ListenEchoesAndMissingOrSilentWindowsFail) {
+    const std::string cls = "ipcscope-cdl-" + uniqueName();
+    Listen l({"copydata:" + cls, "--echo", "--count", "1", "--seconds", "30", "--json"});
+    ASSERT_TRUE(waitForWindow(cls));
+    auto r = send({"copydata:" + cls, "--text", "window ping", "--expect-reply", "--json"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(lastJson(r.out)["reply"]["text"], "window ping");
+    const WinRun& got = l.join();
+    ASSERT_EQ(got.exitCode, 0) << got.err;
+    EXPECT_EQ(lastJson(got.out)["echoed"], true);
+
+    auto missing = send({"copydata:NoSuchWindowClass-" + uniqueName(), "--text", "x"});
+    EXPECT_EQ(missing.exitCode, 1);
+    EXPECT_EQ(lineCount(missing.err), 1u) << missing.err;
+    EXPECT_NE(missing.err.find("no window"), std::string::npos) << missing.err;
+
+    // A window whose thread never pumps messages: SendMessageTimeout gives up.
+    const std::string silent = "ipcscope-silent-" + uniqueName();
+    WNDCLASSA wc{};
+    wc.lpfnWndProc = DefWindowProcA;
+    wc.hInstance = GetModuleHandleA(nullptr);
+    wc.lpszClassName = silent.c_str();
+    ASSERT_TRUE(RegisterClassA(&wc));
+    HWND w = CreateWindowExA(0, silent.c_str(), "", 0, 0, 0, 0, 0, HWND_MESSAGE, nullptr, wc.hInstance, nullptr);
+    ASSERT_NE(w, nullptr);
+    const DWORD start = GetTickCount();
+    auto hung = send({"copydata:" + silent, "--text", "x", "--timeout", "700"});
+    const DWORD took = GetTickCount() - start;
+    DestroyWindow(w);
+    EXPECT_EQ(hung.exitCode, 1) << hung.out;
+    EXPECT_NE(hung.err.find("did not answer"), std::string::npos) << hung.err;
+    EXPECT_LT(took, 10000u);
+}
+
+TEST(InjectInet, TcpAndUdpEchoOnLoopback) {
+    for (const std::string proto : {"tcp", "udp"}) {
+        // A fixed loopback port per protocol and process keeps parallel runs apart.
+        const std::string target = proto + ":127.0.0.1:" + std::to_string(20000 + GetCurrentProcessId() % 20000);
+        Listen l({target, "--echo", "--count", "1", "--seconds", "30", "--json"});
+        Sleep(1500);  // the listener binds while Wine starts it
+        auto r = send({target, "--hex", "cafe", "--expect-reply", "--reply-bytes", "2", "--json"});
+        ASSERT_EQ(r.exitCode, 0) << proto << ": " << r.err;
+        EXPECT_EQ(lastJson(r.out)["reply"]["hex"], "cafe");
+        const WinRun& got = l.join();
+        ASSERT_EQ(got.exitCode, 0) << got.err;
+        EXPECT_EQ(lastJson(got.out)["hex"], "cafe");
+    }
+}
+
+TEST(InjectDde, Win32ServerGetsThePoke) {
+    const std::string service = "ipcscope-dde-" + uniqueName();
+    const std::string out = tempFile(service);
+    HelperProcess server({"dde-read", service, "topic", out});
+    ASSERT_TRUE(server.ready()) << server.output();
+    auto r = send({"dde:" + service + "|topic!item1", "--hex", "706f6b6500ff", "--json"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(lastJson(r.out)["via"], "DDE poke");
+    EXPECT_EQ(waitForFile(out), "706f6b6500ff\nitem1");
+    DeleteFileA(out.c_str());
+}
