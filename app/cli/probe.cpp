@@ -97,13 +97,10 @@ void printSummary(const probe::RunSpec& spec, const probe::RunResult& r) {
     std::string line = spec.transport + " " + std::string(wire::probeModeName(spec.mode)) + (spec.spin ? " spin" : "") + " " +
                        sizeText(spec.messageSize) + ": " +
                        mib(d.totalBytes) + " in " + std::to_string(static_cast<double>(d.elapsedUs) / 1e6).substr(0, 5) + " s = ";
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "%.1f MiB/s, %.0f messages/s", r.receiver.averageMiBps(), perSecond(d.messages, d.elapsedUs));
-    line += buf;
+    line += fmt::format("{:.1f} MiB/s, {:.0f} messages/s", r.receiver.averageMiBps(), perSecond(d.messages, d.elapsedUs));
     if (const auto& l = r.sender.latency()) {
-        std::snprintf(buf, sizeof buf, ", round trip p50 %.1f us p99 %.1f us p99.9 %.1f us", static_cast<double>(l->p50Ns) / 1e3,
-                      static_cast<double>(l->p99Ns) / 1e3, static_cast<double>(l->p999Ns) / 1e3);
-        line += buf;
+        line += fmt::format(", round trip p50 {:.1f} us p99 {:.1f} us p99.9 {:.1f} us", static_cast<double>(l->p50Ns) / 1e3,
+                            static_cast<double>(l->p99Ns) / 1e3, static_cast<double>(l->p999Ns) / 1e3);
     }
     if (spec.transport == "udp") line += ", " + std::to_string(r.lost) + " lost, " + std::to_string(r.reordered) + " reordered";
     line += r.verified ? ", verified" : ", NOT verified";

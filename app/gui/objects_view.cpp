@@ -13,6 +13,7 @@
 #include "core/table_export.h"
 
 #include <SDL.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <imgui.h>
 
@@ -328,7 +329,8 @@ void ObjectsView::drawExport(const std::vector<Column>& columns, core::Family fa
         const std::time_t now = std::time(nullptr);
         char stamp[32] = {};
         std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-        std::snprintf(m_exportPath, sizeof m_exportPath, "ipcscope-%s-%s.csv", std::string(core::familyName(family)).c_str(), stamp);
+        const auto n = fmt::format_to_n(m_exportPath, sizeof m_exportPath - 1, "ipcscope-{}-{}.csv", core::familyName(family), stamp);
+        *n.out = '\0';
         ImGui::OpenPopup("export");
     }
     if (!ImGui::BeginPopup("export")) return;

@@ -115,15 +115,14 @@ bool ThroughputView::start(const std::string& transports) {
             std::string status;
             if (st) {
                 const auto& d = *result.receiver.done();
-                char buf[320];
-                std::snprintf(buf, sizeof buf, "%.1f MiB in %.3f s = %.1f MiB/s, peak %.1f MiB/s, %s", static_cast<double>(d.totalBytes) / core::kMiB,
-                              static_cast<double>(d.elapsedUs) / 1e6, result.receiver.averageMiBps(), result.receiver.peakMiBps(),
-                              result.verified ? "verified" : "NOT verified");
-                status = buf;
+                status = fmt::format("{:.1f} MiB in {:.3f} s = {:.1f} MiB/s, peak {:.1f} MiB/s, {}",
+                                     static_cast<double>(d.totalBytes) / core::kMiB, static_cast<double>(d.elapsedUs) / 1e6,
+                                     result.receiver.averageMiBps(), result.receiver.peakMiBps(),
+                                     result.verified ? "verified" : "NOT verified");
                 if (const auto& l = result.sender.latency()) {
-                    std::snprintf(buf, sizeof buf, "; round trip p50 %.1f us, p99 %.1f us, p99.9 %.1f us", static_cast<double>(l->p50Ns) / 1e3,
-                                  static_cast<double>(l->p99Ns) / 1e3, static_cast<double>(l->p999Ns) / 1e3);
-                    status += buf;
+                    status += fmt::format("; round trip p50 {:.1f} us, p99 {:.1f} us, p99.9 {:.1f} us",
+                                          static_cast<double>(l->p50Ns) / 1e3, static_cast<double>(l->p99Ns) / 1e3,
+                                          static_cast<double>(l->p999Ns) / 1e3);
                 }
                 spdlog::info("probe {}: {}", s.transport, status);
             } else {
@@ -161,20 +160,20 @@ void ThroughputView::drawChart(float height) {
     auto toScreen = [&](double t, double y) {
         return ImVec2(p0.x + static_cast<float>(t / tRight) * (p1.x - p0.x), p1.y - static_cast<float>(y / yTop) * (p1.y - p0.y));
     };
-    char label[48];
+    std::string label;
     for (double y = 0; y <= yTop + yStep / 2; y += yStep) {
         const ImVec2 a = toScreen(0, y);
         dl->AddLine(a, ImVec2(p1.x, a.y), grid);
-        std::snprintf(label, sizeof label, "%.0f", y);
-        const ImVec2 sz = ImGui::CalcTextSize(label);
-        dl->AddText(ImVec2(p0.x - sz.x - 6, a.y - sz.y / 2), axis, label);
+        label = fmt::format("{:.0f}", y);
+        const ImVec2 sz = ImGui::CalcTextSize(label.c_str());
+        dl->AddText(ImVec2(p0.x - sz.x - 6, a.y - sz.y / 2), axis, label.c_str());
     }
     for (double t = 0; t <= tRight + tStep / 2; t += tStep) {
         const ImVec2 a = toScreen(t, 0);
         dl->AddLine(a, ImVec2(a.x, a.y + 4), axis);
-        std::snprintf(label, sizeof label, tStep < 1 ? "%.1f" : "%.0f", t);
-        const ImVec2 sz = ImGui::CalcTextSize(label);
-        dl->AddText(ImVec2(a.x - sz.x / 2, a.y + 6), axis, label);
+        label = tStep < 1 ? fmt::format("{:.1f}", t) : fmt::format("{:.0f}", t);
+        const ImVec2 sz = ImGui::CalcTextSize(label.c_str());
+        dl->AddText(ImVec2(a.x - sz.x / 2, a.y + 6), axis, label.c_str());
     }
     dl->AddLine(p0, ImVec2(p0.x, p1.y), axis);
     dl->AddLine(ImVec2(p0.x, p1.y), p1, axis);
