@@ -22,11 +22,6 @@ using namespace ipcscope::test;
 
 namespace {
 
-std::string uniqueName(const char* prefix) {
-    std::random_device rd;
-    return std::string(prefix) + std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000);
-}
-
 std::uint64_t inodeOf(int fd) {
     struct stat st {};
     return ::fstat(fd, &st) == 0 ? st.st_ino : 0;

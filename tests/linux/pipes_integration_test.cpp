@@ -15,11 +15,6 @@ using namespace ipcscope::test;
 
 namespace {
 
-std::string uniqueName(const char* prefix) {
-    std::random_device rd;
-    return std::string(prefix) + std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000);
-}
-
 bool listenUnix(const std::string& name, bool abstract) {
     int s = ::socket(AF_UNIX, SOCK_STREAM, 0);
     if (s < 0) return false;

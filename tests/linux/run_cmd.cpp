@@ -4,11 +4,17 @@
 #include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
+#include <random>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 namespace ipcscope::test {
+
+std::string uniqueName(const char* prefix) {
+    std::random_device rd;
+    return std::string(prefix) + std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000);
+}
 
 CmdResult runCmd(const std::vector<std::string>& argv, int timeoutSeconds, const std::vector<std::string>& extraEnv) {
     CmdResult r;

@@ -15,4 +15,7 @@ struct CmdResult {
 CmdResult runCmd(const std::vector<std::string>& argv, int timeoutSeconds = 60,
                  const std::vector<std::string>& extraEnv = {});
 
+/// prefix + this process's PID + a random number: a name no other test run uses.
+std::string uniqueName(const char* prefix);
+
 }  // namespace ipcscope::test

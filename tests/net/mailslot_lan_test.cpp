@@ -20,7 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kA = 0, kB = 1, kC = 2;
 
 std::vector<json> jsonLines(const std::string& text) {
     std::vector<json> out;

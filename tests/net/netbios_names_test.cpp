@@ -14,8 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kA = 0, kB = 1;
-
 class NetbiosNames : public ::testing::Test {
 protected:
     void SetUp() override {

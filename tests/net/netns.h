@@ -12,6 +12,9 @@
 
 namespace ipcscope::test {
 
+/// Host indexes of a TestLan.
+inline constexpr int kA = 0, kB = 1, kC = 2;
+
 class TestLan {
 public:
     /// Creates `hosts` namespaces named <prefix><pid>_a, _b, ... on 10.<octet>.0.0/24,

@@ -14,8 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kA = 0, kB = 1, kC = 2;
-
 std::string writeConfig(const TempDir& dir, const std::string& dev) {
     const std::string d = dir.path() + "/samba";
     for (const char* sub : {"lock", "state", "cache", "pid", "private", "log"}) (void)runCmd({"mkdir", "-p", d + "/" + sub});

@@ -1,4 +1,5 @@
 #include "core/filter.h"
+#include "test_objects.h"
 
 #include <gtest/gtest.h>
 
@@ -6,16 +7,9 @@ using ipcscope::core::Filter;
 using ipcscope::core::Holder;
 using ipcscope::core::IpcObject;
 using ipcscope::core::Kind;
+using ipcscope::test::object;
 
 namespace {
-
-IpcObject object(Kind kind, std::string name, std::vector<Holder> holders) {
-    IpcObject o;
-    o.kind = kind;
-    o.name = std::move(name);
-    for (auto& h : holders) o.addHolder(std::move(h));
-    return o;
-}
 
 bool matches(const std::string& filter, const IpcObject& o) {
     auto f = Filter::parse(filter);

@@ -1,18 +1,12 @@
 #include "core/links.h"
+#include "test_objects.h"
 
 #include <gtest/gtest.h>
 
 using namespace ipcscope::core;
+using ipcscope::test::object;
 
 namespace {
-
-IpcObject object(Kind kind, std::string name, std::vector<Holder> holders) {
-    IpcObject o;
-    o.kind = kind;
-    o.name = std::move(name);
-    for (auto& h : holders) o.addHolder(std::move(h));
-    return o;
-}
 
 Snapshot snapshot() {
     Snapshot s;

@@ -4,6 +4,7 @@
 
 #include "core/datagram_render.h"
 #include "wire/browser.h"
+#include "test_objects.h"
 #include "wire/bytes.h"
 #include "wire/inspect.h"
 #include "wire/mailslot.h"
@@ -11,15 +12,11 @@
 #include <gtest/gtest.h>
 
 using namespace ipcscope::wire;
+using ipcscope::test::hexBytes;
 using ipcscope::base::Errc;
 
 namespace {
 
-std::vector<std::uint8_t> hex(std::string_view h) {
-    std::vector<std::uint8_t> out;
-    EXPECT_TRUE(fromHex(h, out)) << h;
-    return out;
-}
 
 // nmbd (workgroup TESTDOM, netbios name HOSTB, server string "ipcscope test peer") on
 // 10.77.0.2: a Host Announcement to TESTDOM<1d> and an Election Request to TESTDOM<1e>.
@@ -72,7 +69,7 @@ TEST(MailslotWrite, EncodesTheTransactionFieldByField) {
 
 TEST(MailslotWrite, EncodesWhatNmbdEncodes) {
     // Rebuild nmbd's host announcement from its decoded fields: the bytes must be the same.
-    const auto captured = hex(kNmbdHostAnnouncement);
+    const auto captured = hexBytes(kNmbdHostAnnouncement);
     const auto in = inspectDatagram(captured);
     ASSERT_FALSE(in.error) << in.error->message();
     ASSERT_TRUE(in.mailslot && in.datagram && in.browser);
@@ -89,7 +86,7 @@ TEST(MailslotWrite, EncodesWhatNmbdEncodes) {
 }
 
 TEST(MailslotWrite, DecodesNmbdsHostAnnouncement) {
-    const auto captured = hex(kNmbdHostAnnouncement);
+    const auto captured = hexBytes(kNmbdHostAnnouncement);
     const auto in = inspectDatagram(captured);
     ASSERT_FALSE(in.error) << in.error->message();
     EXPECT_EQ(in.datagram->type, DatagramType::DirectGroup);
@@ -117,7 +114,7 @@ TEST(MailslotWrite, DecodesNmbdsHostAnnouncement) {
 }
 
 TEST(MailslotWrite, DecodesNmbdsElectionRequest) {
-    const auto in = inspectDatagram(hex(kNmbdElection));
+    const auto in = inspectDatagram(hexBytes(kNmbdElection));
     ASSERT_FALSE(in.error) << in.error->message();
     EXPECT_EQ(in.datagram->destination, (NetbiosName{"TESTDOM", 0x1e, {}}));
     ASSERT_TRUE(in.browser);

@@ -1,19 +1,16 @@
 // NetBIOS names, datagram headers and name service packets against byte vectors built
 // from RFC 1001/1002.
 
+#include "test_objects.h"
 #include "wire/bytes.h"
 #include "wire/netbios.h"
 
 #include <gtest/gtest.h>
 
 using namespace ipcscope::wire;
+using ipcscope::test::hexBytes;
 
 namespace {
-std::vector<std::uint8_t> hex(std::string_view h) {
-    std::vector<std::uint8_t> out;
-    EXPECT_TRUE(fromHex(h, out)) << h;
-    return out;
-}
 std::vector<std::uint8_t> ascii(std::string_view s) { return {s.begin(), s.end()}; }
 }  // namespace
 
@@ -119,11 +116,11 @@ TEST(Datagram, EncodesTheRfc1002HeaderFieldByField) {
 }
 
 TEST(Datagram, DecodesErrorAndQueryTypes) {
-    auto err = decodeDatagram(hex("13 02 0001 0a000001 008a 82"));
+    auto err = decodeDatagram(hexBytes("13 02 0001 0a000001 008a 82"));
     ASSERT_TRUE(err) << err.error().message();
     EXPECT_EQ(err->type, DatagramType::Error);
     EXPECT_EQ(err->errorCode, 0x82);
-    std::vector<std::uint8_t> q = hex("14 02 0002 0a000001 008a");
+    std::vector<std::uint8_t> q = hexBytes("14 02 0002 0a000001 008a");
     encodeName(NetbiosName{"HOSTB", 0x00, {}}, q);
     auto query = decodeDatagram(q);
     ASSERT_TRUE(query) << query.error().message();
@@ -185,9 +182,9 @@ TEST(NameService, EncodesQueriesPerRfc1002) {
 
 TEST(NameService, DecodesPositiveQueryAndNodeStatusResponses) {
     // Positive name query response (RFC 1002 4.2.13): one NB record, 10.77.0.2.
-    std::vector<std::uint8_t> r = hex("beef 8500 0000 0001 0000 0000");
+    std::vector<std::uint8_t> r = hexBytes("beef 8500 0000 0001 0000 0000");
     encodeName(NetbiosName{"HOSTB", 0x00, {}}, r);
-    auto tail = hex("0020 0001 000493e0 0006 0000 0a4d0002");
+    auto tail = hexBytes("0020 0001 000493e0 0006 0000 0a4d0002");
     r.insert(r.end(), tail.begin(), tail.end());
     auto resp = decodeNameResponse(r);
     ASSERT_TRUE(resp) << resp.error().message();
@@ -197,9 +194,9 @@ TEST(NameService, DecodesPositiveQueryAndNodeStatusResponses) {
     EXPECT_EQ(resp->addresses[0], 0x0a4d0002u);
 
     // Node status response (RFC 1002 4.2.18): two names, then the unit id.
-    std::vector<std::uint8_t> s = hex("0007 8400 0000 0001 0000 0000");
+    std::vector<std::uint8_t> s = hexBytes("0007 8400 0000 0001 0000 0000");
     encodeName(NetbiosName{"*", 0x00, {}}, s);
-    auto rr = hex("0021 0001 00000000 002b 02");
+    auto rr = hexBytes("0021 0001 00000000 002b 02");
     s.insert(s.end(), rr.begin(), rr.end());
     auto entry = [&](std::string name, std::uint8_t suffix, std::uint16_t flags) {
         name.resize(15, ' ');
@@ -210,7 +207,7 @@ TEST(NameService, DecodesPositiveQueryAndNodeStatusResponses) {
     };
     entry("HOSTB", 0x20, 0x0400);
     entry("TESTDOM", 0x00, 0x8400);
-    auto mac = hex("020000000001");
+    auto mac = hexBytes("020000000001");
     s.insert(s.end(), mac.begin(), mac.end());
     auto st = decodeNameResponse(s);
     ASSERT_TRUE(st) << st.error().message();
