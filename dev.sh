@@ -113,14 +113,31 @@ case "$cmd" in
     export WINEPREFIX="$PWD/build/wineprefix"
     wineserver -k 2>/dev/null || true
     rm -rf build/wineprefix build/wineprefix.lock
-    log "Windows GUI dependencies (SDL2 cross-built from Debian's source package)"
-    scripts/windows-gui-deps.sh
-    build windows
+    # Two slow preparations wait mostly on the network and on configure checks: they run in
+    # the background while the Linux presets compile.
+    mkdir -p build/logs
+    log "in the background: Windows GUI dependencies (SDL2 cross-built from Debian's source" \
+        "package) and the clean Debian root of the package test"
+    scripts/windows-gui-deps.sh >build/logs/windows-gui-deps.log 2>&1 &
+    deps_pid=$!
+    tests/package/deb_chroot_test.sh --prepare build/debroot >build/logs/debroot.log 2>&1 &
+    debroot_pid=$!
     build linux
     build linux-asan
+    log "waiting for the Windows GUI dependencies"
+    if ! wait "$deps_pid"; then
+      cat build/logs/windows-gui-deps.log
+      echo "scripts/windows-gui-deps.sh failed" >&2
+      exit 1
+    fi
+    build windows
+    build linux-tsan
+    # The package test makes the root itself if this failed; it reports why then.
+    wait "$debroot_pid" || { log "preparing the clean Debian root failed:"; tail -20 build/logs/debroot.log; }
     run_tests linux
     run_tests windows
     run_tests linux-asan
+    run_tests linux-tsan
     if grep -q '"name": "fuzz"' CMakePresets.json; then
       build fuzz
       run_tests fuzz

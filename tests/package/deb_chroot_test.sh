@@ -3,17 +3,25 @@
 # (with /proc mounted) and the probe lookup (probe list, then a real probe run from libexec).
 #
 #   deb_chroot_test.sh DEB VERSION CACHE_DIR
+#   deb_chroot_test.sh --prepare CACHE_DIR   (only make the cached clean root; ./dev.sh test does
+#                                            this in the background while it compiles)
 #
 # The clean root is a minbase debootstrap of the release this machine runs, from the Debian
 # archive its apt sources name. It is made once and kept in CACHE_DIR/base; every run installs
 # into a throwaway overlay on top of it, so the cached root stays clean and a rerun skips
 # debootstrap. Downloaded packages are kept in CACHE_DIR/archives for the same reason.
 set -euo pipefail
-deb=$1 version=$2
-mkdir -p "$3"
-cache=$(cd "$3" && pwd)
+prepare_only=0
+if [ "${1:-}" = --prepare ]; then
+  prepare_only=1
+  deb="" version="" cache_arg=${2:?usage: deb_chroot_test.sh --prepare CACHE_DIR}
+else
+  deb=$1 version=$2 cache_arg=$3
+fi
+mkdir -p "$cache_arg"
+cache=$(cd "$cache_arg" && pwd)
 [ "$(id -u)" -eq 0 ] || { echo "needs root (debootstrap, chroot, mount)"; exit 1; }
-[ -f "$deb" ] || { echo "no package at $deb"; exit 1; }
+[ $prepare_only -eq 1 ] || [ -f "$deb" ] || { echo "no package at $deb"; exit 1; }
 command -v debootstrap >/dev/null || { echo "debootstrap is not installed"; exit 1; }
 
 codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
@@ -41,6 +49,7 @@ if [ ! -f "$base/.ipcscope-ready" ]; then
   touch "$base/.ipcscope-ready"
   echo "   made in $(( $(date +%s) - start )) s"
 fi
+[ $prepare_only -eq 0 ] || exit 0
 
 run=$(mktemp -d "$cache/run.XXXXXX")
 root=$run/root
