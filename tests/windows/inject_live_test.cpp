@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <winsock2.h>
 #include <windows.h>
 
 #include <fstream>
@@ -113,7 +114,15 @@ TEST(InjectPipe, Win32PipeServerGetsTheMessage) {
     const std::string out = tempFile(name);
     HelperProcess server({"pipe-read", name, out});
     ASSERT_TRUE(server.ready()) << server.output();
-    auto r = send({"\\\\.\\pipe\\" + name, "--hex", "68690001ff", "--json"});
+    // The row `list` prints for the pipe carries the target that reaches it.
+    auto list = runWin({IPCSCOPE_BIN, "list", "pipes", "--json"});
+    ASSERT_EQ(list.exitCode, 0) << list.err;
+    const json snap = json::parse(list.out, nullptr, false);
+    std::string target;
+    for (const auto& o : snap.value("objects", json::array()))
+        if (o.value("kind", "") == "named-pipe" && o.value("name", "") == name) target = o.value("target", "");
+    ASSERT_EQ(target, "\\\\.\\pipe\\" + name) << list.out.substr(0, 2000);
+    auto r = send({target, "--hex", "68690001ff", "--json"});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const json sent = lastJson(r.out);
     EXPECT_EQ(sent["bytes_written"], 5);
@@ -246,6 +255,53 @@ TEST(InjectInet, TcpAndUdpEchoOnLoopback) {
         ASSERT_EQ(got.exitCode, 0) << got.err;
         EXPECT_EQ(lastJson(got.out)["hex"], "cafe");
     }
+}
+
+// Winsock receivers in this process (not ipcscope) get exactly the bytes.
+TEST(InjectInet, Win32SocketsGetTheBytes) {
+    WSADATA wsa;
+    ASSERT_EQ(WSAStartup(MAKEWORD(2, 2), &wsa), 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int len = sizeof addr;
+    // Every wait is bounded: select for 10 s before each accept and recv.
+    const auto readable = [](SOCKET s) {
+        fd_set set;
+        FD_ZERO(&set);
+        FD_SET(s, &set);
+        timeval tv{10, 0};
+        return select(0, &set, nullptr, nullptr, &tv) == 1;
+    };
+    const auto recvWithin = [&](SOCKET s, char* buf, int size) { return readable(s) ? recv(s, buf, size, 0) : -1; };
+
+    SOCKET udp = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    ASSERT_EQ(bind(udp, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(getsockname(udp, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    auto u = send({"udp:127.0.0.1:" + std::to_string(ntohs(addr.sin_port)), "--hex", "00ff7564700a"});
+    ASSERT_EQ(u.exitCode, 0) << u.err;
+    char buf[64] = {};
+    EXPECT_EQ(recvWithin(udp, buf, sizeof buf), 6);
+    EXPECT_EQ(std::string(buf, 6), std::string("\0\xffudp\n", 6));
+    closesocket(udp);
+
+    SOCKET server = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    addr.sin_port = 0;
+    ASSERT_EQ(bind(server, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(listen(server, 1), 0);
+    len = sizeof addr;
+    ASSERT_EQ(getsockname(server, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    auto t = send({"tcp:127.0.0.1:" + std::to_string(ntohs(addr.sin_port)), "--hex", "00ff7463700a"});
+    ASSERT_EQ(t.exitCode, 0) << t.err;
+    ASSERT_TRUE(readable(server));
+    SOCKET conn = accept(server, nullptr, nullptr);
+    ASSERT_NE(conn, INVALID_SOCKET);
+    std::string got;
+    for (int n; got.size() < 6 && (n = recvWithin(conn, buf, sizeof buf)) > 0;) got.append(buf, static_cast<std::size_t>(n));
+    EXPECT_EQ(got, std::string("\0\xfftcp\n", 6));
+    closesocket(conn);
+    closesocket(server);
+    WSACleanup();
 }
 
 TEST(InjectDde, Win32ServerGetsThePoke) {
