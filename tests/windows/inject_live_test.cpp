@@ -212,7 +212,10 @@ TEST(InjectCopyData, ListenEchoesAndMissingOrSilentWindowsFail) {
     const std::string cls = "ipcscope-cdl-" + uniqueName();
     Background l("listen", {"copydata:" + cls, "--echo", "--count", "1", "--seconds", "30", "--json"});
     ASSERT_TRUE(waitForWindow(cls));
-    auto r = send({"copydata:" + cls, "--text", "window ping", "--expect-reply", "--json"});
+    // The handle form, as a window row's target prints it.
+    std::ostringstream handle;
+    handle << "copydata:0x" << std::hex << reinterpret_cast<std::uintptr_t>(FindWindowExA(HWND_MESSAGE, nullptr, cls.c_str(), nullptr));
+    auto r = send({handle.str(), "--text", "window ping", "--expect-reply", "--json"});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(lastJson(r.out)["reply"]["text"], "window ping");
     const WinRun& got = l.join();
