@@ -407,7 +407,7 @@ TEST(InjectClipboard, UnicodeTextReachesAWin32ReaderUntilAnotherOwner) {
     EXPECT_EQ(sent["via"], "clipboard format 13, then another owner took it");
 }
 
-// A registered format by name carries the bytes exactly, until --seconds passes.
+// A registered format by name carries the bytes exactly; the sender holds on until --seconds passes.
 TEST(InjectClipboard, RegisteredFormatIsServedForSeconds) {
     ASSERT_TRUE(takeClipboard());
     const std::string name = "ipcscope-format-" + uniqueName();
@@ -425,6 +425,8 @@ TEST(InjectClipboard, RegisteredFormatIsServedForSeconds) {
     const json sent = lastJson(r.out);
     EXPECT_EQ(sent["bytes_written"], 4);
     EXPECT_EQ(sent["via"], "clipboard format " + std::to_string(id));
+    // The data outlives the sender, as on Windows.
+    EXPECT_EQ(readClipboard(name), "00ff0102");
 
     auto gdi = send({"clipboard:CF_BITMAP", "--text", "x"});
     EXPECT_EQ(gdi.exitCode, 2);

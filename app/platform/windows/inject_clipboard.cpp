@@ -1,8 +1,8 @@
 // clipboard:FORMAT on Windows: EmptyClipboard and SetClipboardData with the message bytes in
 // global memory ("Using the Clipboard", Win32 docs), then, as the X11 sender does, the sender
 // stays the clipboard owner until another program empties the clipboard (WM_DESTROYCLIPBOARD
-// to our owner window) or --seconds (else --timeout) passes. Windows keeps the data after we
-// exit; Wine 8.0 drops it with the owner, which is why the sender holds on.
+// to our owner window) or --seconds (else --timeout) passes, and reports which of the two ended
+// it. The data stays on the clipboard after we exit (Windows and Wine 8.0 alike).
 // Text formats get what a reader of them expects: CF_TEXT and CF_OEMTEXT a NUL-terminated
 // byte string, CF_UNICODETEXT the message as UTF-8 converted to NUL-terminated UTF-16. Every
 // other format (standard or registered by name) carries the bytes exactly.
