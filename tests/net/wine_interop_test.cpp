@@ -16,7 +16,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kA = 0, kB = 1, kC = 2;
 const std::string kPrefix = IPCSCOPE_NET_WINEPREFIX;
 const std::vector<std::string> kWineEnv{"IPCSCOPE_WINEPREFIX=" + kPrefix, "IPCSCOPE_WINE_TIMEOUT=90"};
 
