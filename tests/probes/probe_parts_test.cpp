@@ -36,9 +36,9 @@ TEST(ProbeParts, HistogramBucketsAndQuantiles) {
     EXPECT_EQ(h.quantile(0.5), 0u);
     for (std::uint64_t i = 1; i <= 1000; ++i) h.add(i * 1000);  // 1 us .. 1 ms
     EXPECT_EQ(h.count(), 1000u);
-    const auto near = [](std::uint64_t got, double want) { return static_cast<double>(got) >= want && static_cast<double>(got) <= want * 1.02; };
-    EXPECT_TRUE(near(h.quantile(0.5), 500000)) << h.quantile(0.5);
-    EXPECT_TRUE(near(h.quantile(0.99), 990000)) << h.quantile(0.99);
-    EXPECT_TRUE(near(h.quantile(0.999), 999000)) << h.quantile(0.999);
-    EXPECT_TRUE(near(h.quantile(1.0), 1000000)) << h.quantile(1.0);
+    const auto closeTo = [](std::uint64_t got, double want) { return static_cast<double>(got) >= want && static_cast<double>(got) <= want * 1.02; };
+    EXPECT_TRUE(closeTo(h.quantile(0.5), 500000)) << h.quantile(0.5);
+    EXPECT_TRUE(closeTo(h.quantile(0.99), 990000)) << h.quantile(0.99);
+    EXPECT_TRUE(closeTo(h.quantile(0.999), 999000)) << h.quantile(0.999);
+    EXPECT_TRUE(closeTo(h.quantile(1.0), 1000000)) << h.quantile(1.0);
 }
