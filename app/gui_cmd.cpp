@@ -6,6 +6,7 @@
 #include "core/model.h"
 
 #if IPCSCOPE_HAVE_GUI
+#include "gui/chart.h"
 #include "gui/gui.h"
 #endif
 
@@ -26,6 +27,14 @@ struct GuiArgs {
     std::string testOutput;
 };
 }  // namespace
+
+SweepChartWriter sweepChartWriter() {
+#if IPCSCOPE_HAVE_GUI
+    return gui::writeSweepChartPng;
+#else
+    return {};
+#endif
+}
 
 Runner addGui(CLI::App& app) {
     auto a = std::make_shared<GuiArgs>();

@@ -24,6 +24,7 @@
 #include "platform/sampler.h"
 #include "base/version.h"
 #include "core/target.h"
+#include "gui/chart.h"
 
 #include <SDL.h>
 #include <imgui.h>
@@ -196,16 +197,8 @@ private:
         float dpi = 96.0f;
         if (SDL_GetDisplayDPI(SDL_GetWindowDisplayIndex(m_window), &dpi, nullptr, nullptr) != 0 || dpi < 48.0f) dpi = 96.0f;
         const float size = std::round(15.0f * std::clamp(dpi / 96.0f, 1.0f, 3.0f));
-        for (const char* path : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "C:\\Windows\\Fonts\\segoeui.ttf"}) {
-            if (FILE* f = std::fopen(path, "rb")) {
-                std::fclose(f);
-                if (ImGui::GetIO().Fonts->AddFontFromFileTTF(path, size)) {
-                    spdlog::debug("font {} at {} px", path, size);
-                    return;
-                }
-            }
-        }
-        ImGui::GetIO().Fonts->AddFontDefault();
+        spdlog::debug("font at {} px", size);
+        addUiFont(size);
     }
 
     std::string m_configDir;

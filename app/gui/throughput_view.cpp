@@ -1,5 +1,7 @@
 #include "gui/throughput_view.h"
 
+#include "gui/chart.h"
+
 #include "probe_runner/runner.h"
 #include "wire/probe_line.h"
 
@@ -15,22 +17,6 @@ namespace ipcscope::gui {
 namespace {
 constexpr std::size_t kMaxPoints = 4000;
 constexpr int kIntervalMs = 50;
-
-/// The colour of a transport on the chart, by its index in probe::transports().
-ImU32 transportColour(std::size_t i) {
-    static const ImU32 kColours[] = {IM_COL32(230, 140, 40, 255), IM_COL32(80, 190, 90, 255), IM_COL32(170, 110, 230, 255),
-                                     IM_COL32(70, 150, 240, 255), IM_COL32(230, 80, 80, 255)};
-    return kColours[i % (sizeof kColours / sizeof kColours[0])];
-}
-
-/// A round step for an axis from 0 to `top` with about `ticks` ticks: 1, 2 or 5 times a power of 10.
-double niceStep(double top, int ticks) {
-    const double raw = top / ticks;
-    const double p = std::pow(10.0, std::floor(std::log10(raw)));
-    for (double m : {1.0, 2.0, 5.0})
-        if (m * p >= raw) return m * p;
-    return 10 * p;
-}
 
 std::size_t transportIndex(const std::string& name) {
     const auto& ts = probe::transports();
@@ -186,7 +172,7 @@ void ThroughputView::drawChart(float height) {
         line.clear();
         for (std::size_t i = 0; i < r.mibps.size(); ++i) line.push_back(toScreen(r.t[i], r.mibps[i]));
         if (line.size() == 1) line.push_back(ImVec2(line[0].x + 2, line[0].y));
-        if (!line.empty()) dl->AddPolyline(line.data(), static_cast<int>(line.size()), transportColour(r.transport), ImDrawFlags_None, 2.5f);
+        if (!line.empty()) dl->AddPolyline(line.data(), static_cast<int>(line.size()), transportColour(probe::transports()[r.transport].name), ImDrawFlags_None, 2.5f);
     }
     // The legend, top right.
     const float rowH = ImGui::GetTextLineHeight() + 4;
@@ -199,7 +185,7 @@ void ThroughputView::drawChart(float height) {
     }
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
         const float y = l0.y + 4 + rowH * static_cast<float>(i);
-        dl->AddRectFilled(ImVec2(l0.x + 6, y + 3), ImVec2(l0.x + 26, y + rowH - 5), transportColour(m_runs[i].transport));
+        dl->AddRectFilled(ImVec2(l0.x + 6, y + 3), ImVec2(l0.x + 26, y + rowH - 5), transportColour(probe::transports()[m_runs[i].transport].name));
         dl->AddText(ImVec2(l0.x + 32, y), axis, probe::transports()[m_runs[i].transport].name);
     }
 }
@@ -243,7 +229,7 @@ void ThroughputView::draw() {
     drawChart(std::max(140.0f, ImGui::GetContentRegionAvail().y - rows - 30.0f));
     if (m_runs.empty()) ImGui::TextDisabled("no run yet: pick transports and press Start");
     for (const auto& r : m_runs) {
-        ImGui::ColorButton(ts[r.transport].name, ImGui::ColorConvertU32ToFloat4(transportColour(r.transport)),
+        ImGui::ColorButton(ts[r.transport].name, ImGui::ColorConvertU32ToFloat4(transportColour(probe::transports()[r.transport].name)),
                            ImGuiColorEditFlags_NoTooltip, ImVec2(12, 12));
         ImGui::SameLine();
         ImGui::Text("%-5s", ts[r.transport].name);
