@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 
 #if defined(_WIN32)
 #include <windows.h>
@@ -230,6 +231,40 @@ TEST(Probes, AProbeKilledMidRunIsReportedWithinTheStallTimeout) {
             EXPECT_NE(::access(leftover.c_str(), F_OK), 0) << leftover;
         }
 #endif
+    }
+}
+
+// A receiver killed after its ready line, before its sender connected, cannot remove its FIFO
+// folder, socket file or shm name itself: the run fails and nothing it named is left.
+TEST(Probes, AReceiverKilledBeforeItsSenderConnectsLeavesNothingBehind) {
+    for (const char* t : {"pipe", "unix", "shm"}) {
+        SCOPED_TRACE(t);
+        auto s = spec(t, 1u << 20, 64u << 10);
+        s.stallTimeout = std::chrono::milliseconds(1000);  // a FIFO sender waits in open() for a reader that is gone
+        probe::RunResult r;
+        std::string endpoint;
+        const auto st = probe::runProbe(s, r, [&](const core::ThroughputSeries& x) {
+            if (endpoint.empty() && x.ready()) {  // called before the sender is started
+                endpoint = x.ready()->endpoint;
+                killProcess(x.hello()->pid);
+            }
+        });
+#if defined(_WIN32)
+        if (std::string(t) == "unix" && unixMissing(st)) continue;
+#endif
+        ASSERT_FALSE(endpoint.empty());
+        ASSERT_FALSE(st.ok());
+        std::error_code ec;
+#if defined(_WIN32)
+        if (std::string(t) == "shm") continue;  // a named section goes with its last handle
+        const std::string local = endpoint;
+#else
+        const std::string local = std::string(t) == "shm" ? "/dev/shm" + endpoint : endpoint;
+#endif
+        EXPECT_FALSE(std::filesystem::exists(local, ec)) << local << " is left behind after: " << st.error().message();
+        if (std::string(t) == "unix") {
+            EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(local).parent_path(), ec)) << local;
+        }
     }
 }
 
