@@ -232,6 +232,7 @@ public:
                                   if (auto target = core::targetOf(obj)) m_sendForm.open(*target);
                                   else spdlog::warn("{} takes no test message", obj.name);
                               }});
+        m_probes.configure(options.probeSweep, options.probePingPong, options.probeMegabytes, options.probeDir);
         if (!options.probe.empty() && !m_probes.start(options.probe))
             spdlog::warn("unknown probe transport {}", options.probe);
     }
@@ -551,7 +552,7 @@ int frameLoop(const Options& options, Window& window, Monitor& monitor, TestScri
     // With a test script, the screenshot is of the frame after its last step.
     bool scriptFinished = false;
     while (!quit) {
-        if (script.active()) script.beforeFrame(window.sdl(), monitor.haveSnapshot());
+        if (script.active()) script.beforeFrame(window.sdl(), monitor.haveSnapshot(), monitor.probeRunning());
         if (script.done()) {
             if (!shot || script.exitCode() != 0) return script.exitCode();
             scriptFinished = true;

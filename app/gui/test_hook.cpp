@@ -25,7 +25,7 @@ std::vector<Seen> g_lastFrame;
 constexpr int kFindTries = 600;  // frames to wait for an item to appear (data still loading)
 
 bool known(const std::string& command) {
-    for (const char* c : {"wait-data", "frames", "click", "ctrl-click", "rclick", "type", "key", "idle", "dump", "dump-clipboard", "measure", "hover"})
+    for (const char* c : {"wait-data", "wait-probes", "frames", "click", "ctrl-click", "rclick", "type", "key", "idle", "dump", "dump-clipboard", "measure", "hover"})
         if (command == c) return true;
     return false;
 }
@@ -100,7 +100,8 @@ void TestScript::fail(const std::string& why) {
     m_failed = m_done = true;
 }
 
-void TestScript::beforeFrame(SDL_Window* window, bool haveData) {
+void TestScript::beforeFrame(SDL_Window* window, bool haveData, bool probesRunning) {
+    m_probesRunning = probesRunning;
     if (m_done) return;
     m_frameStart = SDL_GetPerformanceCounter();
     if (m_waitFrames > 0) {
@@ -141,6 +142,12 @@ bool TestScript::step(SDL_Window* window, bool haveData) {
 
     if (command == "wait-data") {
         if (!haveData) return false;
+        ++m_next;
+        m_waitFrames = 2;
+        return false;
+    }
+    if (command == "wait-probes") {
+        if (m_probesRunning) return false;
         ++m_next;
         m_waitFrames = 2;
         return false;

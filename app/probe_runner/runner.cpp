@@ -150,6 +150,15 @@ core::Status runProbe(const RunSpec& spec, RunResult& r, const LineCallback& onL
     auto failWith = [&](Error e) -> core::Status {
         killAll();
         if (r.receiver.ready()) removeEndpoint(t->name, r.receiver.ready()->endpoint);
+        if (sides[0].child) r.receiverStderr = sides[0].child->stderrTail(kStderrTailBytes);
+        if (sides[1].child) r.senderStderr = sides[1].child->stderrTail(kStderrTailBytes);
+        for (const auto& [role, tail] : {std::pair{"receiver", &r.receiverStderr}, std::pair{"sender", &r.senderStderr}}) {
+            std::string last = *tail;
+            while (!last.empty() && (last.back() == '\n' || last.back() == '\r')) last.pop_back();
+            if (last.empty()) continue;
+            if (const auto nl = last.find_last_of('\n'); nl != std::string::npos) last.erase(0, nl + 1);
+            e.context += std::string("; ") + role + " stderr: " + last.substr(0, 300);
+        }
         return e;
     };
     // When the sender fails first, the receiver usually saw why (it closed the stream on a bad

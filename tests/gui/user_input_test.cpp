@@ -716,3 +716,39 @@ TEST(GuiUserInput, SendFormResultWakesTheIdleWindow) {
     EXPECT_GE(frames, 1);
     EXPECT_LE(frames, 6) << "the window polled while idle";
 }
+
+// The Throughput tab with a ping-pong sweep of shm (the real probe) and a pipe probe that writes
+// a line on stderr and is killed at once (a shell script in its place): the chart shows the
+// sweep on its log x axis, the shm row its latency percentiles, the pipe row the failure with
+// its stderr line, and the window goes on drawing.
+TEST(GuiUserInput, ThroughputSweepLatencyAndAKilledProbeWithItsStderr) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const std::string bin = IPCSCOPE_BIN;
+    const std::string probes = bin.substr(0, bin.rfind('/'));
+    ASSERT_EQ(::symlink((probes + "/ipcscope-probe-shm").c_str(), dir.file("ipcscope-probe-shm").c_str()), 0);
+    const std::string fake = dir.file("ipcscope-probe-pipe");
+    std::ofstream(fake) << "#!/bin/sh\necho 'fake pipe probe: no FIFO for you' >&2\nkill -9 $$\n";
+    ASSERT_EQ(::chmod(fake.c_str(), 0755), 0);
+    const std::string out = dir.file("out.txt");
+    auto r = runScript(dir, "wait-data\nwait-probes\ndump final\n", out,
+                       {"--tab", "throughput", "--probe", "shm,pipe", "--probe-sweep", "--probe-mode", "pingpong", "--probe-mib", "1",
+                        "--probe-dir", dir.path()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+    ASSERT_EQ(o.dumps.count("final"), 1u) << r.err;
+    std::string chart, shmRow, pipeRow, pipeStderr;
+    for (const auto& it : o.dumps.at("final").items) {
+        if (it.role == "chart") chart = it.text;
+        if (it.role == "probe-row" && it.text.rfind("shm: ", 0) == 0) shmRow = it.text;
+        if (it.role == "probe-row" && it.text.rfind("pipe: ", 0) == 0) pipeRow = it.text;
+        if (it.role == "probe-stderr") pipeStderr = it.text;
+    }
+    EXPECT_EQ(chart, "MiB/s by message size, log x axis: shm pingpong 9 points, pipe pingpong 0 points");
+    EXPECT_NE(shmRow.find("4 MiB: "), std::string::npos) << shmRow;
+    EXPECT_NE(shmRow.find("verified; round trip p50 "), std::string::npos) << shmRow;
+    EXPECT_NE(shmRow.find(" p99.9 "), std::string::npos) << shmRow;
+    EXPECT_NE(pipeRow.find("pipe: failed at 64 B: "), std::string::npos) << pipeRow;
+    EXPECT_NE(pipeRow.find("killed by signal 9"), std::string::npos) << pipeRow;
+    EXPECT_EQ(pipeStderr, "fake pipe probe: no FIFO for you");
+}
