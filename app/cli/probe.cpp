@@ -253,8 +253,8 @@ Runner addProbe(CLI::App& app, SweepChartWriter chartWriter) {
     list->add_option("--probe-dir", a->spec.probeDir, "Look only in this folder");
     list->add_flag("--json", a->json, "Print as JSON");
 
-    auto* chart = probeCmd->add_subcommand("chart", "Draw a sweep ('probe run --sweep --json' output) as a PNG chart, without a display");
-    chart->add_option("results", c->input, "The JSON that 'ipcscope probe run --json' printed")->required();
+    auto* chart = probeCmd->add_subcommand("chart", "Draw the JSON of a probe sweep as a PNG chart of MiB/s by message size, without a display");
+    chart->add_option("results", c->input, "The JSON output of 'ipcscope probe run' (one run or an array of runs)")->required();
     chart->add_option("--out", c->out, "The PNG file to write")->required();
     chart->add_option("--title", c->title, "The title above the chart");
     chart->add_option("--size", c->size, "WIDTHxHEIGHT in pixels (default 960x540)");
