@@ -150,6 +150,8 @@ core::Status writeSweepChartPng(const std::vector<core::SweepCurve>& curves, con
     io.DisplaySize = ImVec2(static_cast<float>(width), static_cast<float>(height));
     io.DeltaTime = 1.0f / 60.0f;
     ImGui::StyleColorsLight();
+    // Thin lines as plain triangles: the software renderer samples the textured ones unevenly.
+    ImGui::GetStyle().AntiAliasedLinesUseTex = false;
     addUiFont(16.0f);
     ImGui_ImplSDLRenderer_Init(renderer.get());
     // Two frames: the first lays the window out.

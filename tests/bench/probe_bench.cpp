@@ -23,6 +23,7 @@
 #include <vector>
 
 #include <arpa/inet.h>
+#include <sched.h>
 #include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -64,11 +65,19 @@ double memcpyMiBps(std::uint64_t total, std::size_t message) {
 /// shm probe's waits do (kSpinBeforeSleep in probes/shm_probe.cpp).
 constexpr int kSpinBeforeSleep = 256;
 
+/// One poll of a waiting side: a pause, and the core given away after kSpinBeforeSleep of them.
+void relax(int spins) {
+    if (spins < kSpinBeforeSleep) __builtin_ia32_pause();
+    else sched_yield();
+}
+
 /// MiB/s of the best a one-copy ring of the probe's size can do across two processes, without
 /// its protocol: one process copies each message into the next slot, the other reads every
 /// byte of it (a sum of 64-bit words, no check) and frees the slot; both poll the other's
-/// counter and never sleep. What remains is the cost of moving the bytes from one core's caches
-/// to the other's: the ceiling for the shm probe's bulk mode on this machine.
+/// counter (yielding the core after kSpinBeforeSleep polls) and never sleep in the kernel. What
+/// remains is the cost of moving the bytes from one core's caches to the other's: the ceiling for
+/// the shm probe's bulk mode on this machine, when the machine is quiet (under load, a waiting
+/// side gives its core away instead of sleeping until woken, which the probe does better).
 double crossCoreCeilingMiBps(std::uint64_t total, std::size_t message) {
     const std::size_t ringBytes = static_cast<std::size_t>(wire::probeShmRingBytes(message));
     const std::size_t slots = ringBytes / message;
@@ -84,7 +93,7 @@ double crossCoreCeilingMiBps(std::uint64_t total, std::size_t message) {
     if (child == 0) {
         std::uint64_t sum = 0;
         for (std::uint64_t i = 0; i < count; ++i) {
-            while (written->load(std::memory_order_acquire) <= i) __builtin_ia32_pause();
+            for (int spins = 0; written->load(std::memory_order_acquire) <= i; ++spins) relax(spins);
             const unsigned char* slot = ring + (i % slots) * message;
             std::uint64_t a = 0, b = 0, c = 0, d = 0;
             for (std::size_t k = 0; k + 32 <= message; k += 32) {
@@ -100,11 +109,11 @@ double crossCoreCeilingMiBps(std::uint64_t total, std::size_t message) {
     std::vector<unsigned char> src(message, 0x5a);
     const auto t0 = std::chrono::steady_clock::now();
     for (std::uint64_t i = 0; i < count; ++i) {
-        while (i - read->load(std::memory_order_acquire) >= slots) __builtin_ia32_pause();
+        for (int spins = 0; i - read->load(std::memory_order_acquire) >= slots; ++spins) relax(spins);
         std::memcpy(ring + (i % slots) * message, src.data(), message);
         written->store(i + 1, std::memory_order_release);
     }
-    while (read->load(std::memory_order_acquire) < count) __builtin_ia32_pause();
+    for (int spins = 0; read->load(std::memory_order_acquire) < count; ++spins) relax(spins);
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     waitpid(child, nullptr, 0);
     munmap(base, mapped);
