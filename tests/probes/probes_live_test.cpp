@@ -241,7 +241,10 @@ TEST(Probes, AProbeKilledMidRunIsReportedWithinTheStallTimeout) {
 }
 
 // A receiver killed after its ready line, before its sender connected, cannot remove its FIFO
-// folder, socket file or shm name itself: the run fails and nothing it named is left.
+// folder, socket file or shm name itself: the run fails and nothing it named is left. Linux only:
+// on Windows the named pipe and the section go with their last handle, and AF_UNIX is missing
+// under Wine.
+#if !defined(_WIN32)
 TEST(Probes, AReceiverKilledBeforeItsSenderConnectsLeavesNothingBehind) {
     for (const char* t : {"pipe", "unix", "shm"}) {
         SCOPED_TRACE(t);
@@ -255,24 +258,17 @@ TEST(Probes, AReceiverKilledBeforeItsSenderConnectsLeavesNothingBehind) {
                 killProcess(x.hello()->pid);
             }
         });
-#if defined(_WIN32)
-        if (std::string(t) == "unix" && unixMissing(st)) continue;
-#endif
         ASSERT_FALSE(endpoint.empty());
         ASSERT_FALSE(st.ok());
         std::error_code ec;
-#if defined(_WIN32)
-        if (std::string(t) == "shm") continue;  // a named section goes with its last handle
-        const std::string local = endpoint;
-#else
         const std::string local = std::string(t) == "shm" ? "/dev/shm" + endpoint : endpoint;
-#endif
         EXPECT_FALSE(std::filesystem::exists(local, ec)) << local << " is left behind after: " << st.error().message();
         if (std::string(t) == "unix") {
             EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(local).parent_path(), ec)) << local;
         }
     }
 }
+#endif
 
 TEST(Probes, UnknownTransportAndMissingExecutableAreErrors) {
     auto bad = probe::probeExecutable(spec("carrier-pigeon", 1, 1));
