@@ -46,4 +46,4 @@ shot processes --tab processes --test-script "$tmp/process.script" --test-output
 printf 'wait-data\nframes 3\nclick process-search\ntype %s\nframes 3\nclick process %s  *\nframes 3\nclick tab Graph\nframes 5\n' "$client" "$client" >"$tmp/graph.script"
 shot graph --tab processes --test-script "$tmp/graph.script" --test-output "$tmp/graph.out"
 shot mailslots --tab mailslots --frames 10
-shot throughput --tab throughput --probe socket --frames 5
+shot throughput --tab throughput --probe shm,tcp,pipe --frames 5

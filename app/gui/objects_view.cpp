@@ -260,7 +260,10 @@ void ObjectsView::drawRows(const std::vector<Column>& columns) {
                     ImGui::TextUnformatted(cell.c_str());
                     noteItem("cell", cell);
                     // A cell cut by its column shows its full text on hover.
-                    if (ImGui::IsItemHovered() && ImGui::CalcTextSize(cell.c_str()).x > room) ImGui::SetTooltip("%s", cell.c_str());
+                    if (ImGui::IsItemHovered() && ImGui::CalcTextSize(cell.c_str()).x > room) {
+                        ImGui::SetTooltip("%s", cell.c_str());
+                        noteItem("cell-tooltip", cell);
+                    }
                 }
             }
         }
