@@ -18,25 +18,33 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Descriptors inherited from whatever started this script would show up as pipes between it and
+# every demo process: close them (bash reads this script through 255).
+for fd in $(ls /proc/$$/fd); do
+    if ((fd > 2 && fd < 255)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+done
+# The demo processes hold only their own objects: no standard stream of this script's (a pipe
+# when run from another program would link every one of them to it).
 mkfifo "$tmp/jobs.fifo"
-sleep 600 >"$tmp/jobs.fifo" & pids+=($!)
-cat "$tmp/jobs.fifo" >/dev/null & pids+=($!)
-python3 -c 'import socket, time; a, b = socket.socketpair(); time.sleep(600)' & pids+=($!)
-python3 - "$tmp/port" <<'PY' & pids+=($!)
+sleep 600 >"$tmp/jobs.fifo" </dev/null 2>/dev/null & pids+=($!)
+cat "$tmp/jobs.fifo" >/dev/null </dev/null 2>/dev/null & pids+=($!)
+python3 -c 'import socket, time; a, b = socket.socketpair(); time.sleep(600)' </dev/null >/dev/null 2>&1 & pids+=($!)
+python3 - "$tmp/port" <<'PY' >/dev/null 2>&1 & pids+=($!)
 import socket, sys, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
 open(sys.argv[1], "w").write(str(s.getsockname()[1]))
 c, _ = s.accept(); time.sleep(600)
 PY
 for _ in $(seq 50); do [[ -s $tmp/port ]] && break; sleep 0.1; done
-python3 -c "import socket, sys, time; c = socket.create_connection(('127.0.0.1', int(sys.argv[1]))); time.sleep(600)" "$(cat "$tmp/port")" & client=$!
+python3 -c "import socket, sys, time; c = socket.create_connection(('127.0.0.1', int(sys.argv[1]))); time.sleep(600)" "$(cat "$tmp/port")" </dev/null >/dev/null 2>&1 & client=$!
 pids+=($client)
 sleep 1
 
 export IPCSCOPE_CONFIG_DIR=$tmp/config
 shot() {  # name, then gui arguments
     local name=$1; shift
-    xvfb-run -a -s "-screen 0 1280x800x24" "$bin" gui --size 1280x800 --screenshot "$out/$name.png" "$@"
+    xvfb-run -a -s "-screen 0 1280x800x24" "$bin" gui --size 1280x800 --screenshot "$out/$name.png" "$@" 2>"$tmp/$name.err" ||
+        { cat "$tmp/$name.err" >&2; exit 1; }
     echo "wrote docs/images/$name.png"
 }
 shot overview --tab overview --frames 10

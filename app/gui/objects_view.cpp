@@ -373,6 +373,13 @@ void ObjectsView::drawTabState(const core::Snapshot& snap, core::Family family) 
         ImGui::TextDisabled("none found");
         noteItem("tab-state", "none found");
     }
+    // Permission gaps: what unreadable processes hold is missing from this table too.
+    if (snap.deniedProcesses > 0) {
+        const std::string text = fmt::format("{} processes could not be read: what they hold is missing here. Run as {} to see everything.",
+                                             snap.deniedProcesses, snap.platform == core::Platform::Windows ? "administrator" : "root");
+        ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "%s", text.c_str());
+        noteItem("tab-state", text);
+    }
 }
 
 // Rows removed since the last snapshot stay at the bottom for a while, fading out.
