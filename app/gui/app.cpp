@@ -179,8 +179,8 @@ public:
     void beginFrame(InputQueue& input, bool noPointer) {
         ImGui_ImplSDLRenderer_NewFrame();
         ImGui_ImplSDL2_NewFrame();
-        if (noPointer) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
         input.apply(ImGui::GetIO());
+        if (noPointer) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
         ImGui::NewFrame();
     }
     void render() {
