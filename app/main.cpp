@@ -9,8 +9,42 @@
 
 #include <cstdio>
 #include <map>
+#include <string>
+#include <vector>
+
+#ifdef _WIN32
+#include "base/text.h"
+
+#include <windows.h>
+#include <shellapi.h>
+
+namespace {
+
+/// The arguments as UTF-8. main's argv is in the ANSI code page, which loses every character
+/// that code page cannot hold (a --text "é" would arrive as "?" or an invalid byte).
+std::vector<std::string> utf8Arguments(int argc, char** argv) {
+    std::vector<std::string> out;
+    int n = 0;
+    if (LPWSTR* wide = CommandLineToArgvW(GetCommandLineW(), &n)) {
+        for (int i = 0; i < n; ++i) out.push_back(ipcscope::base::utf16ToUtf8(reinterpret_cast<const char16_t*>(wide[i])));
+        LocalFree(wide);
+    }
+    if (out.empty()) out.assign(argv, argv + argc);
+    return out;
+}
+
+}  // namespace
+#endif
 
 int main(int argc, char** argv) {
+#ifdef _WIN32
+    std::vector<std::string> utf8 = utf8Arguments(argc, argv);
+    std::vector<char*> utf8Argv;
+    for (auto& a : utf8) utf8Argv.push_back(a.data());
+    utf8Argv.push_back(nullptr);
+    argc = static_cast<int>(utf8.size());
+    argv = utf8Argv.data();
+#endif
     using namespace ipcscope::cli;
     CLI::App app{"ipcscope: see every live named pipe, mailslot, shared-memory object, clipboard format and "
                  "socket on this machine and the LAN.\nWith no command it opens the GUI monitor.",

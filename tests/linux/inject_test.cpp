@@ -128,6 +128,36 @@ TEST(InjectFifo, CatReadsExactlyTheBytes) {
     EXPECT_EQ(cat.out(), std::string("hello\0\xff\n", 8));
 }
 
+// --file and --stdin carry the bytes unchanged (a NUL, 0xff, a newline); a file that cannot be
+// read is one sentence and exit 1.
+TEST(InjectFifo, FileAndStdinCarryTheBytes) {
+    TempDir dir;
+    const std::string fifo = dir.path() + "/fs";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    const std::string file = dir.path() + "/msg.bin";
+    const std::string bytes("\0file\xff\n", 7);
+    std::ofstream(file, std::ios::binary) << bytes;
+    {
+        Background cat(dir.path(), "cat " + fifo);
+        auto r = send({"fifo:" + fifo, "--file", file, "--json"});
+        ASSERT_EQ(r.exitCode, 0) << r.err;
+        EXPECT_EQ(lastJson(r.out)["bytes_written"], 7);
+        ASSERT_EQ(cat.wait(10), 0);
+        EXPECT_EQ(cat.out(), bytes);
+    }
+    {
+        Background cat(dir.path(), "cat " + fifo);
+        auto r = runCmd({"sh", "-c", std::string(IPCSCOPE_BIN) + " send fifo:" + fifo + " --stdin < " + file}, 30);
+        ASSERT_EQ(r.exitCode, 0) << r.err;
+        ASSERT_EQ(cat.wait(10), 0);
+        EXPECT_EQ(cat.out(), bytes);
+    }
+    auto missing = send({"fifo:" + fifo, "--file", dir.path() + "/none.bin"});
+    EXPECT_EQ(missing.exitCode, 1);
+    EXPECT_EQ(lineCount(missing.err), 1u) << missing.err;
+    EXPECT_NE(missing.err.find("cannot read"), std::string::npos) << missing.err;
+}
+
 TEST(InjectFifo, ListenReceivesAndRemovesTheFifo) {
     TempDir dir;
     const std::string fifo = dir.path() + "/lf";

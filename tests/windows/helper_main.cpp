@@ -18,6 +18,11 @@
 //     A DDEML server of SERVICE that accepts TOPIC; writes the hex of the first poke's data to
 //     OUT, then "\nITEM", and exits (20 s at most).
 //
+//   ipcscope_win_helper clipboard-read FORMAT
+//     A clipboard reader that is not ipcscope: prints the hex of the clipboard's data in FORMAT
+//     (CF_TEXT, CF_UNICODETEXT or a registered name), all GlobalSize bytes, and exits; exit 1
+//     when the clipboard has no such data.
+//
 // Prints "ready PID" on stdout once everything exists, "error WHAT CODE" otherwise.
 
 #include <windows.h>
@@ -162,6 +167,25 @@ int ddeRead(const char* service, const char* topic, const char* out) {
     return g_got ? 0 : 1;
 }
 
+int clipboardRead(const std::string& format) {
+    const UINT id = format == "CF_TEXT" ? CF_TEXT : format == "CF_UNICODETEXT" ? CF_UNICODETEXT : RegisterClipboardFormatA(format.c_str());
+    bool open = false;
+    for (int i = 0; i < 250 && !(open = OpenClipboard(nullptr)); ++i) Sleep(20);  // 5 s at most
+    if (!open) return fail("OpenClipboard");
+    HANDLE h = GetClipboardData(id);
+    const auto* p = h ? static_cast<const unsigned char*>(GlobalLock(h)) : nullptr;
+    if (!p) {
+        CloseClipboard();
+        return fail("GetClipboardData");
+    }
+    const SIZE_T size = GlobalSize(h);
+    for (SIZE_T i = 0; i < size; ++i) std::printf("%02x", p[i]);
+    std::printf("\n");
+    GlobalUnlock(h);
+    CloseClipboard();
+    return 0;
+}
+
 }  // namespace
 
 int readyAndHold() {
@@ -186,10 +210,11 @@ int main(int argc, char** argv) {
     if (argc == 4 && mode == "pipe-read") return pipeRead(widen(argv[2]), argv[3]);
     if (argc == 4 && mode == "mailslot-read") return mailslotRead(widen(argv[2]), argv[3]);
     if (argc == 4 && mode == "copydata-read") return copyDataRead(widen(argv[2]), argv[3]);
+    if (argc == 3 && mode == "clipboard-read") return clipboardRead(argv[2]);
     if (argc == 5 && mode == "dde-read") return ddeRead(argv[2], argv[3], argv[4]);
     if (argc != 3 || mode != "pipes") {
         std::fprintf(stderr, "usage: ipcscope_win_helper pipes NAME | client NAME [surrogate] | pipe-read NAME OUT | "
-                             "mailslot-read NAME OUT | copydata-read CLASS OUT | dde-read SERVICE TOPIC OUT\n");
+                             "mailslot-read NAME OUT | copydata-read CLASS OUT | dde-read SERVICE TOPIC OUT | clipboard-read FORMAT\n");
         return 2;
     }
     const std::wstring name = widen(argv[2]);

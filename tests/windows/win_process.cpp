@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <thread>
+#include <utility>
 
 namespace ipcscope::test {
 namespace {
@@ -63,23 +64,25 @@ struct Pipe {
     }
 };
 
-void drain(HANDLE h, std::string& into) {
-    char buf[4096];
-    DWORD n = 0;
-    while (ReadFile(h, buf, sizeof buf, &n, nullptr) && n > 0) into.append(buf, n);
-}
-
 HANDLE nulInput() {
     SECURITY_ATTRIBUTES sa{sizeof sa, nullptr, TRUE};
     return CreateFileW(L"NUL", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, &sa, OPEN_EXISTING, 0, nullptr);
 }
 
+/// Appends what `pipe` holds now to `into`, without waiting for more.
+void readNow(HANDLE pipe, std::string& into) {
+    char buf[4096];
+    DWORD avail = 0, n = 0;
+    while (PeekNamedPipe(pipe, nullptr, 0, nullptr, &avail, nullptr) && avail > 0 &&
+           ReadFile(pipe, buf, avail < sizeof buf ? avail : sizeof buf, &n, nullptr) && n > 0)
+        into.append(buf, n);
+}
+
 }  // namespace
 
-WinRun runWin(const std::vector<std::string>& argv, DWORD timeoutMs) {
-    WinRun r;
+ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
     Pipe out, err;
-    if (!out.open() || !err.open()) return r;
+    if (!out.open() || !err.open()) return;
     HANDLE in = nulInput();
     STARTUPINFOW si{};
     si.cb = sizeof si;
@@ -91,29 +94,72 @@ WinRun runWin(const std::vector<std::string>& argv, DWORD timeoutMs) {
     std::wstring cmd = commandLine(argv);
     const BOOL started = CreateProcessW(nullptr, cmd.data(), nullptr, nullptr, TRUE, CREATE_NO_WINDOW, nullptr,
                                         nullptr, &si, &pi);
-    out.closeWrite();
-    err.closeWrite();
     if (in != INVALID_HANDLE_VALUE) CloseHandle(in);
     if (!started) {
-        r.err = "CreateProcess failed: " + std::to_string(GetLastError());
-        return r;
+        m_run.err = "CreateProcess failed: " + std::to_string(GetLastError());
+        m_done = true;
+        return;
     }
-    std::thread outReader([&] { drain(out.read, r.out); });
-    std::thread errReader([&] { drain(err.read, r.err); });
-    if (WaitForSingleObject(pi.hProcess, timeoutMs) != WAIT_OBJECT_0) {
-        TerminateProcess(pi.hProcess, 255);
-        WaitForSingleObject(pi.hProcess, 5000);
-        r.exitCode = -1;
-    } else {
-        DWORD code = 0;
-        GetExitCodeProcess(pi.hProcess, &code);
-        r.exitCode = static_cast<int>(code);
-    }
-    outReader.join();
-    errReader.join();
     CloseHandle(pi.hThread);
-    CloseHandle(pi.hProcess);
-    return r;
+    m_process = pi.hProcess;
+    std::swap(m_out, out.read);
+    std::swap(m_err, err.read);
+}
+
+ChildProcess::~ChildProcess() {
+    if (m_process && !m_done) TerminateProcess(m_process, 255);
+    if (m_process) {
+        WaitForSingleObject(m_process, 5000);
+        CloseHandle(m_process);
+    }
+    if (m_out) CloseHandle(m_out);
+    if (m_err) CloseHandle(m_err);
+}
+
+void ChildProcess::readAvailable() {
+    if (m_out) readNow(m_out, m_run.out);
+    if (m_err) readNow(m_err, m_run.err);
+}
+
+bool ChildProcess::waitForOutput(const std::string& text, DWORD timeoutMs) {
+    const DWORD start = GetTickCount();
+    for (;;) {
+        readAvailable();
+        if (m_run.out.find(text) != std::string::npos || m_run.err.find(text) != std::string::npos) return true;
+        if (m_done || !m_process || WaitForSingleObject(m_process, 0) == WAIT_OBJECT_0 || GetTickCount() - start >= timeoutMs) {
+            readAvailable();
+            return m_run.out.find(text) != std::string::npos || m_run.err.find(text) != std::string::npos;
+        }
+        Sleep(10);
+    }
+}
+
+const WinRun& ChildProcess::finish(DWORD timeoutMs) {
+    if (m_done) return m_run;
+    const DWORD start = GetTickCount();
+    for (;;) {
+        readAvailable();
+        if (WaitForSingleObject(m_process, 10) == WAIT_OBJECT_0) {
+            DWORD code = 0;
+            GetExitCodeProcess(m_process, &code);
+            m_run.exitCode = static_cast<int>(code);
+            break;
+        }
+        if (GetTickCount() - start >= timeoutMs) {
+            TerminateProcess(m_process, 255);
+            WaitForSingleObject(m_process, 5000);
+            m_run.exitCode = -1;
+            break;
+        }
+    }
+    readAvailable();  // what it wrote before it ended is still in the pipes
+    m_done = true;
+    return m_run;
+}
+
+WinRun runWin(const std::vector<std::string>& argv, DWORD timeoutMs) {
+    ChildProcess child(argv);
+    return child.finish(timeoutMs);
 }
 
 HelperProcess::HelperProcess(const std::vector<std::string>& args, DWORD timeoutMs) {

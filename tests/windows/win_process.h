@@ -20,6 +20,33 @@ struct WinRun {
 /// build) and captures stdout and stderr.
 WinRun runWin(const std::vector<std::string>& argv, DWORD timeoutMs = 60000);
 
+/// A program running next to the test, its stdout and stderr on pipes that are only read when
+/// data is there: neither it nor a process it starts (which may inherit the pipes) can block
+/// the test. The destructor terminates it if it still runs.
+class ChildProcess {
+public:
+    explicit ChildProcess(const std::vector<std::string>& argv);
+    ~ChildProcess();
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+
+    /// Waits until stdout or stderr contains `text`; false when the program ended or
+    /// `timeoutMs` passed first.
+    bool waitForOutput(const std::string& text, DWORD timeoutMs);
+    /// Waits for the exit (terminating the program after `timeoutMs`, exit code -1) and
+    /// returns what it printed.
+    const WinRun& finish(DWORD timeoutMs = 60000);
+
+private:
+    void readAvailable();
+
+    HANDLE m_process = nullptr;
+    HANDLE m_out = nullptr;
+    HANDLE m_err = nullptr;
+    bool m_done = false;
+    WinRun m_run;
+};
+
 /// The helper executable, started with arguments; ready() once it printed "ready PID".
 class HelperProcess {
 public:

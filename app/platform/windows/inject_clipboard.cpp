@@ -1,11 +1,15 @@
 // clipboard:FORMAT on Windows: EmptyClipboard and SetClipboardData with the message bytes in
-// global memory ("Using the Clipboard", Win32 docs). The system keeps the data after we exit.
+// global memory ("Using the Clipboard", Win32 docs), then, as the X11 sender does, the sender
+// stays the clipboard owner until another program empties the clipboard (WM_DESTROYCLIPBOARD
+// to our owner window) or --seconds (else --timeout) passes, and reports which of the two ended
+// it. The data stays on the clipboard after we exit (Windows and Wine 8.0 alike).
 // Text formats get what a reader of them expects: CF_TEXT and CF_OEMTEXT a NUL-terminated
 // byte string, CF_UNICODETEXT the message as UTF-8 converted to NUL-terminated UTF-16. Every
 // other format (standard or registered by name) carries the bytes exactly.
 
 #include "platform/windows/families.h"
 #include "platform/windows/inject_win.h"
+#include "platform/windows/message_window.h"
 #include "platform/windows/row_format.h"
 
 #include <windows.h>
@@ -63,6 +67,15 @@ std::vector<std::uint8_t> clipboardBytes(UINT format, std::span<const std::uint8
     return out;
 }
 
+/// Our owner window: WM_DESTROYCLIPBOARD means another program emptied the clipboard.
+LRESULT CALLBACK ownerProc(HWND w, UINT msg, WPARAM wp, LPARAM lp) {
+    if (msg == WM_DESTROYCLIPBOARD) {
+        if (auto* replaced = reinterpret_cast<bool*>(GetWindowLongPtrW(w, GWLP_USERDATA))) *replaced = true;
+        return 0;
+    }
+    return DefWindowProcW(w, msg, wp, lp);
+}
+
 class ClipboardSender final : public platform::Sender {
 public:
     ClipboardSender(UINT format, std::string target, const platform::SendOptions& o)
@@ -74,15 +87,30 @@ public:
     /// SetClipboardData fails when the clipboard was opened without an owner window: a
     /// message-only window of ours is the owner.
     core::Status init() {
-        m_window = CreateWindowExW(0, L"STATIC", L"ipcscope clipboard", 0, 0, 0, 0, 0, HWND_MESSAGE, nullptr,
-                                   GetModuleHandleW(nullptr), nullptr);
-        if (!m_window) return core::Error::fromWin32(GetLastError(), "cannot create a window to own the clipboard");
+        DWORD err = 0;
+        m_window = createMessageWindow(L"ipcscope-clipboard-owner", ownerProc, &m_replaced, err);
+        if (!m_window) return core::Error::fromWin32(err, "cannot create a window to own the clipboard");
         return core::okStatus();
     }
 
     core::Result<platform::SendResult> send(std::span<const std::uint8_t> bytes) override {
         const auto start = Clock::now();
-        const auto deadline = start + m_options.timeout;
+        if (auto st = put(bytes, start + m_options.timeout); !st) return st.error();
+        // Hold the clipboard as its owner; a WM_DESTROYCLIPBOARD from our own EmptyClipboard
+        // (a repeat) came before the data, so start clean.
+        m_replaced = false;
+        const auto hold = m_options.holdFor.count() > 0 ? m_options.holdFor : m_options.timeout;
+        pumpMessagesUntil([this] { return m_replaced; }, start + hold);
+        platform::SendResult r;
+        r.written = m_size;
+        r.via = "clipboard format " + std::to_string(m_format) + (m_replaced ? ", then another owner took it" : "");
+        r.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+        return r;
+    }
+
+private:
+    /// Empties the clipboard and puts the bytes on it as m_format, we being the owner.
+    core::Status put(std::span<const std::uint8_t> bytes, Clock::time_point deadline) {
         // Another process may hold the clipboard open for a moment: retry until the timeout.
         while (!OpenClipboard(m_window)) {
             if (Clock::now() >= deadline)
@@ -109,18 +137,16 @@ public:
             return core::Error::fromWin32(err, "cannot put the message on the clipboard as " + m_target);
         }
         CloseClipboard();
-        platform::SendResult r;
-        r.written = data.size();
-        r.via = "clipboard format " + std::to_string(m_format);
-        r.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
-        return r;
+        m_size = data.size();
+        return core::okStatus();
     }
 
-private:
     UINT m_format;
     std::string m_target;
     platform::SendOptions m_options;
     HWND m_window = nullptr;
+    bool m_replaced = false;
+    std::size_t m_size = 0;
 };
 
 }  // namespace

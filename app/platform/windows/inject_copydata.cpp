@@ -4,6 +4,7 @@
 
 #include "platform/windows/families.h"
 #include "platform/windows/inject_win.h"
+#include "platform/windows/message_window.h"
 
 #include <windows.h>
 
@@ -41,37 +42,12 @@ LRESULT CALLBACK inboxProc(HWND w, UINT msg, WPARAM wp, LPARAM lp) {
 
 /// A message-only window of `className` whose WM_COPYDATA lands in `inbox`.
 HWND createInboxWindow(const std::wstring& className, Inbox* inbox, DWORD& err) {
-    WNDCLASSEXW wc{};
-    wc.cbSize = sizeof wc;
-    wc.lpfnWndProc = inboxProc;
-    wc.hInstance = GetModuleHandleW(nullptr);
-    wc.lpszClassName = className.c_str();
-    if (!RegisterClassExW(&wc) && GetLastError() != ERROR_CLASS_ALREADY_EXISTS) {
-        err = GetLastError();
-        return nullptr;
-    }
-    HWND w = CreateWindowExW(0, className.c_str(), className.c_str(), 0, 0, 0, 0, 0, HWND_MESSAGE, nullptr, wc.hInstance, nullptr);
-    if (!w) {
-        err = GetLastError();
-        return nullptr;
-    }
-    SetWindowLongPtrW(w, GWLP_USERDATA, reinterpret_cast<LONG_PTR>(inbox));
-    return w;
+    return createMessageWindow(className, inboxProc, inbox, err);
 }
 
 /// Dispatches messages until `inbox` has one or the deadline passes.
 bool pumpUntil(Inbox& inbox, Clock::time_point deadline) {
-    for (;;) {
-        MSG m;
-        while (PeekMessageW(&m, nullptr, 0, 0, PM_REMOVE)) {
-            TranslateMessage(&m);
-            DispatchMessageW(&m);
-        }
-        if (!inbox.messages.empty()) return true;
-        const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
-        if (left <= 0) return false;
-        MsgWaitForMultipleObjects(0, nullptr, FALSE, static_cast<DWORD>(left), QS_ALLINPUT);
-    }
+    return pumpMessagesUntil([&inbox] { return !inbox.messages.empty(); }, deadline);
 }
 
 /// WM_COPYDATA with SendMessageTimeout; the window's LRESULT in `result`.

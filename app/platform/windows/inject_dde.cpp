@@ -9,6 +9,7 @@
 
 #include "platform/windows/families.h"
 #include "platform/windows/inject_win.h"
+#include "platform/windows/message_window.h"
 
 #include <windows.h>
 #include <ddeml.h>
@@ -210,20 +211,10 @@ public:
     std::string endpoint() const override { return m_endpoint; }
 
     core::Result<std::optional<platform::Received>> receive(milliseconds timeout) override {
-        const auto deadline = Clock::now() + timeout;
         // Dispatch one message at a time and stop at the first one that arrives: a request that
         // follows a poke waits in the queue until reply() has set what it returns.
-        while (m_server.inbox.empty()) {
-            MSG m;
-            if (PeekMessageW(&m, nullptr, 0, 0, PM_REMOVE)) {
-                TranslateMessage(&m);
-                DispatchMessageW(&m);
-                continue;
-            }
-            const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
-            if (left <= 0) return std::optional<platform::Received>();
-            MsgWaitForMultipleObjects(0, nullptr, FALSE, static_cast<DWORD>(left), QS_ALLINPUT);
-        }
+        if (!pumpMessagesUntil([this] { return !m_server.inbox.empty(); }, Clock::now() + timeout))
+            return std::optional<platform::Received>();
         platform::Received r = std::move(m_server.inbox.front());
         m_server.inbox.pop_front();
         return std::optional<platform::Received>(std::move(r));
