@@ -17,6 +17,7 @@ namespace ipcscope::gui {
 namespace detail {
 extern bool g_recording;
 void record(std::string_view role, std::string_view text);
+void recordRect(std::string_view role, std::string_view text, float x0, float y0, float x1, float y1);
 }  // namespace detail
 
 /// Records the last ImGui item (its rectangle) with the role and text a user would read.
@@ -25,6 +26,11 @@ void record(std::string_view role, std::string_view text);
 /// send-input, send-option, send-button, send-result, probe-row, probe-stderr.
 inline void noteItem(std::string_view role, std::string_view text) {
     if (detail::g_recording) detail::record(role, text);
+}
+
+/// Records text drawn straight into a draw list (no ImGui item) with the rectangle it covers.
+inline void noteText(std::string_view role, std::string_view text, float x0, float y0, float x1, float y1) {
+    if (detail::g_recording) detail::recordRect(role, text, x0, y0, x1, y1);
 }
 
 /// One test script, run one step per frame. Commands, one per line:
