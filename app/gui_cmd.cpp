@@ -6,6 +6,7 @@
 #include "core/model.h"
 
 #if IPCSCOPE_HAVE_GUI
+#include "gui/chart.h"
 #include "gui/gui.h"
 #endif
 
@@ -19,6 +20,10 @@ struct GuiArgs {
     int frames = 60;
     std::string tab = "overview";
     std::string probe;
+    bool probeSweep = false;
+    std::string probeMode = "bulk";
+    int probeMegabytes = 0;
+    std::string probeDir;
     std::string sendTarget;
     int intervalMs = 2000;
     std::string size = "1280x800";
@@ -26,6 +31,14 @@ struct GuiArgs {
     std::string testOutput;
 };
 }  // namespace
+
+SweepChartWriter sweepChartWriter() {
+#if IPCSCOPE_HAVE_GUI
+    return gui::writeSweepChartPng;
+#else
+    return {};
+#endif
+}
 
 Runner addGui(CLI::App& app) {
     auto a = std::make_shared<GuiArgs>();
@@ -40,6 +53,10 @@ Runner addGui(CLI::App& app) {
     for (const auto& t : probe::transports()) transports.emplace_back(t.name);
     cmd->add_option("--probe", a->probe, "Start the probe of this transport at launch (see 'probe run --help')")
         ->check(valueHint(transports));
+    cmd->add_flag("--probe-sweep", a->probeSweep, "With --probe: run every message size from 64 B to 4 MiB and chart MiB/s by size");
+    cmd->add_option("--probe-mode", a->probeMode, "With --probe: bulk or pingpong")->check(CLI::IsMember({"bulk", "pingpong"}));
+    cmd->add_option("--probe-mib", a->probeMegabytes, "With --probe: MiB to move per run")->check(CLI::Range(1, 16384));
+    cmd->add_option("--probe-dir", a->probeDir, "With --probe: the folder of the probe executables (default: next to ipcscope)");
     cmd->add_option("--interval", a->intervalMs, "Refresh period in milliseconds")->check(CLI::Range(100, 3600000));
     cmd->add_option("--size", a->size, "Window size WIDTHxHEIGHT");
     cmd->add_option("--send-form", a->sendTarget, "Open the \"Send test message\" form for this TARGET");
@@ -53,6 +70,10 @@ Runner addGui(CLI::App& app) {
         o.frames = a->frames;
         o.tab = a->tab;
         o.probe = a->probe;
+        o.probeSweep = a->probeSweep;
+        o.probePingPong = a->probeMode == "pingpong";
+        o.probeMegabytes = a->probeMegabytes;
+        o.probeDir = a->probeDir;
         o.intervalMs = a->intervalMs;
         o.sendTarget = a->sendTarget;
         o.testScript = a->testScript;

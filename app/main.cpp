@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
     runners["send"] = addSend(app);
     runners["listen"] = addListen(app);
     runners["mailslot"] = addMailslot(app);
-    runners["probe"] = addProbe(app);
+    runners["probe"] = addProbe(app, sweepChartWriter());
     runners["serve"] = addServe(app);
     Runner listNetbios = addListNetbios(app);
 

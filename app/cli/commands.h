@@ -2,6 +2,9 @@
 // The subcommands. Each registers its options on the CLI11 app and returns an exit code:
 // 0 success, 1 runtime failure, 2 bad usage. Errors go to stderr as one sentence.
 
+#include "core/result.h"
+#include "core/throughput.h"
+
 #include <CLI/CLI.hpp>
 
 #include <functional>
@@ -23,8 +26,14 @@ Runner addSend(CLI::App& app);
 /// 'listen TARGET': create an endpoint and print what arrives.
 Runner addListen(CLI::App& app);
 Runner addMailslot(CLI::App& app);
-/// 'probe run TRANSPORT': throughput of one transport, measured by a probe executable.
-Runner addProbe(CLI::App& app);
+/// Writes a sweep chart PNG: curves, title, width, height, path. Empty where there is no GUI.
+using SweepChartWriter =
+    std::function<core::Status(const std::vector<core::SweepCurve>&, const std::string&, int, int, const std::string&)>;
+/// 'probe run TRANSPORT': throughput of one transport, measured by a probe executable;
+/// 'probe chart RESULTS.json --out FILE.png': a sweep chart, drawn by `chart`.
+Runner addProbe(CLI::App& app, SweepChartWriter chart);
+/// The GUI's chart writer where the GUI is built, else empty.
+SweepChartWriter sweepChartWriter();
 /// 'serve': the Prometheus exporter and JSON API over HTTP.
 Runner addServe(CLI::App& app);
 /// Adds "list netbios" under the list command (call after addList).

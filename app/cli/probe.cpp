@@ -3,6 +3,8 @@
 // per interval as the samples arrive (one run) and a summary per run; progress goes to stderr.
 // ipcscope probe list [--probe-dir DIR] [--json]
 // Shows where each probe executable is found.
+// ipcscope probe chart RESULTS.json --out FILE.png [--title T] [--size WxH]
+// Draws the runs of a 'probe run --json' output (a sweep) as MiB/s against message size.
 
 #include "base/json.h"
 #include "cli/commands.h"
@@ -13,12 +15,23 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
+#include <fstream>
+#include <map>
 #include <memory>
+#include <sstream>
 
 namespace ipcscope::cli {
 
 namespace {
+struct ChartArgs {
+    std::string input;
+    std::string out;
+    std::string title = "Probe throughput by message size (two processes, every message verified)";
+    std::string size = "960x540";
+};
+
 struct ProbeArgs {
     probe::RunSpec spec;
     std::vector<std::string> transports;
@@ -109,6 +122,72 @@ void printSummary(const probe::RunSpec& spec, const probe::RunResult& r) {
     std::printf("%s\n", line.c_str());
 }
 
+/// The curves of a 'probe run --json' output: one object or an array of them. Runs that failed
+/// (an "error" member) are left out; anything else without a transport, a message size and
+/// MiB/s is an error that names the entry.
+core::Result<std::vector<core::SweepCurve>> sweepCurves(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return core::Error::make(core::Errc::NotFound, "cannot open " + path);
+    std::stringstream text;
+    text << in.rdbuf();
+    nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false);
+    if (j.is_discarded())
+        return core::Error::make(core::Errc::Malformed, path + " is not JSON (expected the output of 'ipcscope probe run --json')");
+    if (j.is_object()) j = nlohmann::json::array({j});
+    if (!j.is_array()) return core::Error::make(core::Errc::Malformed, path + ": expected a run object or an array of them");
+    std::map<std::string, std::size_t> byLabel;
+    std::vector<core::SweepCurve> curves;
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        const auto& run = j[i];
+        const auto bad = [&](const char* what) {
+            return core::Error::make(core::Errc::Malformed, fmt::format("{}: run {} {}", path, i + 1, what));
+        };
+        if (!run.is_object()) return bad("is not an object");
+        if (run.contains("error")) continue;
+        if (!run.contains("transport") || !run["transport"].is_string()) return bad("has no \"transport\" string");
+        if (!run.contains("message_size") || !run["message_size"].is_number_unsigned() || run["message_size"].get<std::uint64_t>() == 0)
+            return bad("has no positive \"message_size\"");
+        if (!run.contains("mib_per_s") || !run["mib_per_s"].is_number() || run["mib_per_s"].get<double>() < 0)
+            return bad("has no \"mib_per_s\" number");
+        const std::string transport = run["transport"].get<std::string>();
+        std::string label = transport;
+        if (run.contains("mode") && run["mode"].is_string() && run["mode"] != "bulk") label += " " + run["mode"].get<std::string>();
+        if (run.value("spin", false)) label += " spin";
+        auto [it, added] = byLabel.emplace(label, curves.size());
+        if (added) curves.push_back(core::SweepCurve{transport, label, {}});
+        curves[it->second].points.push_back({run["message_size"].get<std::uint64_t>(), run["mib_per_s"].get<double>()});
+    }
+    if (curves.empty()) return core::Error::make(core::Errc::Malformed, path + " holds no successful run to draw");
+    for (auto& c : curves)
+        std::sort(c.points.begin(), c.points.end(), [](const auto& a, const auto& b) { return a.messageSize < b.messageSize; });
+    return curves;
+}
+
+int drawChart(const ChartArgs& a, const SweepChartWriter& chart) {
+    if (!chart) {
+        printError("this build has no GUI, which draws the charts");
+        return kExitUsage;
+    }
+    int w = 0, h = 0;
+    if (std::sscanf(a.size.c_str(), "%dx%d", &w, &h) != 2 || w < 200 || h < 150 || w > 8192 || h > 8192) {
+        printError("--size takes WIDTHxHEIGHT, 200x150 to 8192x8192, e.g. 960x540");
+        return kExitUsage;
+    }
+    auto curves = sweepCurves(a.input);
+    if (!curves) {
+        printError(curves.error().message());
+        return kExitFailure;
+    }
+    if (auto st = chart(*curves, a.title, w, h, a.out); !st) {
+        printError(st.error().message());
+        return kExitFailure;
+    }
+    std::size_t points = 0;
+    for (const auto& c : *curves) points += c.points.size();
+    std::fprintf(stderr, "wrote %s: %zu transports, %zu runs\n", a.out.c_str(), curves->size(), points);
+    return kExitOk;
+}
+
 /// 'probe list': where each probe executable is found; exit 1 when one is missing.
 int listProbes(const std::string& probeDir, bool json) {
     const auto dirs = probe::probeSearchDirs(probeDir);
@@ -141,8 +220,9 @@ int listProbes(const std::string& probeDir, bool json) {
 }
 }  // namespace
 
-Runner addProbe(CLI::App& app) {
+Runner addProbe(CLI::App& app, SweepChartWriter chartWriter) {
     auto a = std::make_shared<ProbeArgs>();
+    auto c = std::make_shared<ChartArgs>();
     auto* probeCmd = app.add_subcommand("probe", "Measure throughput of a transport with a probe executable");
     probeCmd->require_subcommand(1);
     auto* run = probeCmd->add_subcommand("run", "Run one probe and print MiB/s as it goes, then a summary");
@@ -173,8 +253,15 @@ Runner addProbe(CLI::App& app) {
     list->add_option("--probe-dir", a->spec.probeDir, "Look only in this folder");
     list->add_flag("--json", a->json, "Print as JSON");
 
-    return [a, list]() -> int {
+    auto* chart = probeCmd->add_subcommand("chart", "Draw the JSON of a probe sweep as a PNG chart of MiB/s by message size, without a display");
+    chart->add_option("results", c->input, "The JSON output of 'ipcscope probe run' (one run or an array of runs)")->required();
+    chart->add_option("--out", c->out, "The PNG file to write")->required();
+    chart->add_option("--title", c->title, "The title above the chart");
+    chart->add_option("--size", c->size, "WIDTHxHEIGHT in pixels (default 960x540)");
+
+    return [a, c, list, chart, chartWriter]() -> int {
         if (list->parsed()) return listProbes(a->spec.probeDir, a->json);
+        if (chart->parsed()) return drawChart(*c, chartWriter);
         a->spec.seconds = static_cast<std::uint32_t>(a->seconds);
         a->spec.stallTimeout = std::chrono::milliseconds(a->stallMs);
         a->spec.mode = a->mode == "pingpong" ? wire::ProbeMode::PingPong : wire::ProbeMode::Bulk;

@@ -16,6 +16,14 @@ bool loopback(std::string_view address) {
     return address.rfind("127.", 0) == 0 || address.rfind("[::1]", 0) == 0 || address.rfind("::1", 0) == 0;
 }
 
+// A shared file mapping carries data between processes only when one of them can write it: a
+// cache every program maps read-only (gconv-modules.cache, locale archives) links nobody.
+bool somebodyWrites(const IpcObject& o) {
+    for (const auto& h : o.holders)
+        if (h.how.rfind("mmap ", 0) != 0 || (h.how.size() > 6 && h.how[6] == 'w')) return true;
+    return false;
+}
+
 void sortUnique(std::vector<std::int64_t>& v) {
     std::sort(v.begin(), v.end());
     v.erase(std::unique(v.begin(), v.end()), v.end());
@@ -65,7 +73,7 @@ std::vector<Link> LinkIndex::linksOf(std::int64_t pid) const {
         l.object = o;
         for (const auto& h : o->holders)
             if (h.pid == pid && !h.how.empty()) l.how += (l.how.empty() ? "" : ", ") + h.how;
-        l.others = holdersOf(*o);
+        if (o->kind != Kind::SharedFileMapping || somebodyWrites(*o)) l.others = holdersOf(*o);
         if (o->details.is_object())
             if (auto peers = o->details.find("peer_pids"); peers != o->details.end() && peers->is_array())
                 for (const auto& p : *peers)

@@ -82,4 +82,17 @@ private:
     std::size_t m_lines = 0;
 };
 
+/// One point of a message-size sweep: what one run moved per second at one message size.
+struct SweepPoint {
+    std::uint64_t messageSize = 0;
+    double mibPerSecond = 0;
+};
+
+/// One transport's (and mode's) sweep, as a chart draws it: points in increasing size.
+struct SweepCurve {
+    std::string transport;
+    std::string label;  ///< the legend text, e.g. "shm" or "shm pingpong"
+    std::vector<SweepPoint> points;
+};
+
 }  // namespace ipcscope::core

@@ -24,6 +24,7 @@
 #include "platform/sampler.h"
 #include "base/version.h"
 #include "core/target.h"
+#include "gui/chart.h"
 
 #include <SDL.h>
 #include <imgui.h>
@@ -138,6 +139,12 @@ public:
             why = std::string("cannot open a window (") + SDL_GetError() + "); use 'ipcscope list' instead";
             return 2;
         }
+        // SDL's software renderer draws into the window surface. On X11, SDL would by default
+        // upload that surface to an OpenGL texture every frame to present it; without a GPU
+        // (Xvfb, VNC, most VMs) that is Mesa's llvmpipe, which costs more than the drawing
+        // itself. Put the surface on screen directly (XShm) instead. The environment variable
+        // SDL_FRAMEBUFFER_ACCELERATION still wins.
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
         const Uint32 vsync = options.screenshot.empty() ? SDL_RENDERER_PRESENTVSYNC : 0;
         m_renderer = SDL_CreateRenderer(m_window, -1, SDL_RENDERER_ACCELERATED | vsync);
         if (!m_renderer) m_renderer = SDL_CreateRenderer(m_window, -1, SDL_RENDERER_SOFTWARE);
@@ -151,6 +158,7 @@ public:
                      core::platformName(platform::current()), info.name ? info.name : "?");
         IMGUI_CHECKVERSION();
         ImGui::CreateContext();
+        m_software = (info.flags & SDL_RENDERER_SOFTWARE) != 0;
         ImGuiIO& io = ImGui::GetIO();
         // Screenshots are taken with the defaults; a normal run keeps its layout and settings.
         m_configDir = options.screenshot.empty() ? Settings::directory() : std::string();
@@ -158,6 +166,7 @@ public:
         io.IniFilename = m_iniPath.empty() ? nullptr : m_iniPath.c_str();
         m_settings = Settings::load(m_configDir);
         applyTheme(m_settings.theme);
+        flatOnSoftware();
         loadFont();
         io.FontGlobalScale = m_settings.fontScale;
         ImGui_ImplSDL2_InitForSDLRenderer(m_window);
@@ -166,10 +175,13 @@ public:
         return 0;
     }
 
-    void beginFrame(InputQueue& input) {
+    /// `noPointer`: a screenshot without a test script; wherever the display's pointer rests, it
+    /// hovers nothing (no tooltip or highlighted card in the picture).
+    void beginFrame(InputQueue& input, bool noPointer) {
         ImGui_ImplSDLRenderer_NewFrame();
         ImGui_ImplSDL2_NewFrame();
         input.apply(ImGui::GetIO());
+        if (noPointer) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
         ImGui::NewFrame();
     }
     void render() {
@@ -185,27 +197,28 @@ public:
     /// Applies and saves the settings after a change.
     void settingsChanged() {
         applyTheme(m_settings.theme);
+        flatOnSoftware();
         ImGui::GetIO().FontGlobalScale = m_settings.fontScale;
         m_settings.save(m_configDir);
     }
 
 private:
+    // The software renderer blits rectangles fast but rasterizes other triangles slowly: without
+    // anti-aliasing, fills and lines are plain rectangles (frames, borders, backgrounds).
+    void flatOnSoftware() {
+        if (!m_software) return;
+        ImGui::GetStyle().AntiAliasedFill = false;
+        ImGui::GetStyle().AntiAliasedLines = false;
+    }
+
     // DejaVu Sans (Debian's fonts-dejavu-core) where it exists, sized for the display's DPI;
     // Dear ImGui's built-in font otherwise.
     void loadFont() {
         float dpi = 96.0f;
         if (SDL_GetDisplayDPI(SDL_GetWindowDisplayIndex(m_window), &dpi, nullptr, nullptr) != 0 || dpi < 48.0f) dpi = 96.0f;
         const float size = std::round(15.0f * std::clamp(dpi / 96.0f, 1.0f, 3.0f));
-        for (const char* path : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "C:\\Windows\\Fonts\\segoeui.ttf"}) {
-            if (FILE* f = std::fopen(path, "rb")) {
-                std::fclose(f);
-                if (ImGui::GetIO().Fonts->AddFontFromFileTTF(path, size)) {
-                    spdlog::debug("font {} at {} px", path, size);
-                    return;
-                }
-            }
-        }
-        ImGui::GetIO().Fonts->AddFontDefault();
+        spdlog::debug("font at {} px", size);
+        addUiFont(size);
     }
 
     std::string m_configDir;
@@ -214,6 +227,7 @@ private:
     SDL_Window* m_window = nullptr;
     SDL_Renderer* m_renderer = nullptr;
     bool m_imgui = false;
+    bool m_software = false;
 };
 
 /// The sampler and the views: everything that runs worker threads. Its lifetime ends before
@@ -239,6 +253,7 @@ public:
                                   if (auto target = core::targetOf(obj)) m_sendForm.open(*target);
                                   else spdlog::warn("{} takes no test message", obj.name);
                               }});
+        m_probes.configure(options.probeSweep, options.probePingPong, options.probeMegabytes, options.probeDir);
         if (!options.probe.empty() && !m_probes.start(options.probe))
             spdlog::warn("unknown probe transport {}", options.probe);
     }
@@ -558,7 +573,7 @@ int frameLoop(const Options& options, Window& window, Monitor& monitor, TestScri
     // With a test script, the screenshot is of the frame after its last step.
     bool scriptFinished = false;
     while (!quit) {
-        if (script.active()) script.beforeFrame(window.sdl(), monitor.haveSnapshot());
+        if (script.active()) script.beforeFrame(window.sdl(), monitor.haveSnapshot(), monitor.probeRunning());
         if (script.done()) {
             if (!shot || script.exitCode() != 0) return script.exitCode();
             scriptFinished = true;
@@ -578,7 +593,7 @@ int frameLoop(const Options& options, Window& window, Monitor& monitor, TestScri
         // A wake without a new snapshot is a worker's result (a test message sent): draw it.
         if (!drawNow && events.input == 0 && events.wakes == 0 && !fresh && Clock::now() - lastFrame < period) continue;
 
-        window.beginFrame(input);
+        window.beginFrame(input, shot && !script.active() && !scriptFinished);
         monitor.draw();
         window.render();
         lastFrame = Clock::now();

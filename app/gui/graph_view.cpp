@@ -118,8 +118,14 @@ std::optional<std::int64_t> GraphView::draw(std::int64_t focus) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
     const ImVec2 centre(origin.x + size.x / 2, origin.y + size.y / 2);
-    const float radius = std::min(size.x, size.y) / 2 - 60;
-    auto pos = [&](const Node& n) { return ImVec2(centre.x + n.x * radius * (size.x / size.y > 1.3f ? 1.3f : 1.0f), centre.y + n.y * radius); };
+    // The ring is an ellipse as wide as the labels leave room for: on a wide canvas the nodes near
+    // the top and bottom are spread apart, so their labels do not run into each other.
+    float labelWidth = 0;
+    for (const auto& n : m_nodes) labelWidth = std::max(labelWidth, ImGui::CalcTextSize(n.label.c_str()).x);
+    const float line = ImGui::GetTextLineHeight();
+    const float ry = std::max(20.0f, size.y / 2 - line * 1.5f);
+    const float rx = std::max(ry, size.x / 2 - std::min(labelWidth, size.x / 4) - 20);
+    auto pos = [&](const Node& n) { return ImVec2(centre.x + n.x * rx, centre.y + n.y * ry); };
 
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     std::optional<std::size_t> hoveredNode;
@@ -145,8 +151,9 @@ std::optional<std::int64_t> GraphView::draw(std::int64_t focus) {
         const ImVec2 p = pos(n);
         const bool hot = hoveredNode == i;
         dl->AddCircleFilled(p, hot ? nodeRadius + 3 : nodeRadius, n.pid == focus ? focusColour : nodeColour);
-        dl->AddText(ImVec2(p.x + nodeRadius + 3, p.y - ImGui::GetTextLineHeight() / 2), ImGui::GetColorU32(ImGuiCol_Text),
-                    n.label.c_str());
+        // Labels point away from the middle: left of the nodes on the left half, right of the others.
+        const float textX = n.x < -0.01f ? p.x - nodeRadius - 3 - ImGui::CalcTextSize(n.label.c_str()).x : p.x + nodeRadius + 3;
+        dl->AddText(ImVec2(textX, p.y - line / 2), ImGui::GetColorU32(ImGuiCol_Text), n.label.c_str());
         if (detail::g_recording) {
             // The node's rectangle for the test hook: a click there opens the process.
             ImGui::SetCursorScreenPos(ImVec2(p.x - nodeRadius, p.y - nodeRadius));

@@ -11,6 +11,10 @@ struct Options {
     int frames = 60;            ///< frames to render before the screenshot (with --screenshot)
     std::string tab = "overview";  ///< tab at start: overview, processes, graph, a family, throughput
     std::string probe;          ///< start this probe transport at launch (Throughput tab)
+    bool probeSweep = false;    ///< ... as a message-size sweep
+    bool probePingPong = false; ///< ... in ping-pong mode
+    int probeMegabytes = 0;     ///< ... moving this many MiB per run (0: the tab's default)
+    std::string probeDir;       ///< ... with the probe executables of this folder
     int intervalMs = 2000;      ///< refresh period
     std::string sendTarget;     ///< open "Send test message..." for this TARGET at start
     int width = 1280;

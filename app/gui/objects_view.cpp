@@ -260,7 +260,10 @@ void ObjectsView::drawRows(const std::vector<Column>& columns) {
                     ImGui::TextUnformatted(cell.c_str());
                     noteItem("cell", cell);
                     // A cell cut by its column shows its full text on hover.
-                    if (ImGui::IsItemHovered() && ImGui::CalcTextSize(cell.c_str()).x > room) ImGui::SetTooltip("%s", cell.c_str());
+                    if (ImGui::IsItemHovered() && ImGui::CalcTextSize(cell.c_str()).x > room) {
+                        ImGui::SetTooltip("%s", cell.c_str());
+                        noteItem("cell-tooltip", cell);
+                    }
                 }
             }
         }
@@ -369,6 +372,13 @@ void ObjectsView::drawTabState(const core::Snapshot& snap, core::Family family) 
     if (m_total == 0) {
         ImGui::TextDisabled("none found");
         noteItem("tab-state", "none found");
+    }
+    // Permission gaps: what unreadable processes hold is missing from this table too.
+    if (snap.deniedProcesses > 0) {
+        const std::string text = fmt::format("{} processes could not be read: what they hold is missing here. Run as {} to see everything.",
+                                             snap.deniedProcesses, snap.platform == core::Platform::Windows ? "administrator" : "root");
+        ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "%s", text.c_str());
+        noteItem("tab-state", text);
     }
 }
 

@@ -22,7 +22,15 @@ std::size_t indexOf(core::Family f) {
 void sparkline(const std::deque<float>& values, ImVec2 min, ImVec2 max) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(min, max, ImGui::GetColorU32(ImGuiCol_FrameBg), 2.0f);
-    if (values.size() < 2) return;
+    const ImU32 colour = ImGui::GetColorU32(ImGuiCol_PlotLines);
+    if (values.empty()) return;
+    if (values.size() == 1) {
+        // One refresh so far: a level line, so the card shows its count from the first snapshot on.
+        const float y = (min.y + max.y) / 2;
+        dl->AddLine(ImVec2(min.x + 2, y), ImVec2(max.x - 2, y), colour, 1.5f);
+        noteText("sparkline", "1 point", min.x + 2, y, max.x - 2, y);
+        return;
+    }
     const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
     const float range = std::max(1.0f, *hi - *lo);
     std::vector<ImVec2> points;
@@ -31,7 +39,8 @@ void sparkline(const std::deque<float>& values, ImVec2 min, ImVec2 max) {
     for (std::size_t i = 0; i < values.size(); ++i)
         points.emplace_back(min.x + 2 + step * static_cast<float>(i),
                             max.y - 2 - (values[i] - *lo) / range * (max.y - min.y - 4));
-    dl->AddPolyline(points.data(), static_cast<int>(points.size()), ImGui::GetColorU32(ImGuiCol_PlotLines), 0, 1.5f);
+    dl->AddPolyline(points.data(), static_cast<int>(points.size()), colour, 0, 1.5f);
+    noteText("sparkline", std::to_string(points.size()) + " points", points.front().x, min.y, points.back().x, max.y);
 }
 
 }  // namespace
@@ -100,7 +109,11 @@ bool OverviewView::drawCard(core::Family family, const Card& card, const core::S
     const bool pressed = ImGui::InvisibleButton("card", ImVec2(width, height));
     noteItem("card", name);
     const bool hovered = ImGui::IsItemHovered();
-    if (hovered) ImGui::SetTooltip("open the %s tab", name.c_str());
+    if (hovered) {
+        std::string tip = "open the " + name + " tab";
+        for (const auto& e : card.errors) tip += "\nfailed: " + e;
+        ImGui::SetTooltip("%s", tip.c_str());
+    }
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(min, max, ImGui::GetColorU32(hovered ? ImGuiCol_FrameBgHovered : ImGuiCol_ChildBg), 4.0f);
     dl->AddRect(min, max, ImGui::GetColorU32(ImGuiCol_Border), 4.0f);
@@ -109,10 +122,24 @@ bool OverviewView::drawCard(core::Family family, const Card& card, const core::S
     const float line = ImGui::GetTextLineHeightWithSpacing();
     ImGui::PushClipRect(min, max, true);
     ImVec2 at(min.x + pad, min.y + pad / 2);
+    // Text wraps at the card's right edge (at word boundaries where it can); what does not fit
+    // in the card is in the card's tooltip.
+    ImFont* font = ImGui::GetFont();
+    const float fontSize = ImGui::GetFontSize();
+    const float wrapWidth = max.x - pad - at.x;
     auto text = [&](ImU32 colour, const std::string& s) {
-        dl->AddText(at, colour, s.c_str());
-        noteItem("card-text", s);
-        at.y += line;
+        const char* begin = s.c_str();
+        const char* const end = begin + s.size();
+        do {
+            const char* cut = font->CalcWordWrapPositionA(fontSize / font->FontSize, begin, end, wrapWidth);
+            if (cut == begin) cut = begin + 1;  // always progress, even on a glyph wider than the card
+            dl->AddText(font, fontSize, at, colour, begin, cut);
+            const ImVec2 size = font->CalcTextSizeA(fontSize, FLT_MAX, 0.0f, begin, cut);
+            noteText("card-text", std::string_view(begin, static_cast<std::size_t>(cut - begin)), at.x, at.y, at.x + size.x, at.y + size.y);
+            at.y += line;
+            begin = cut;
+            while (begin < end && (*begin == ' ' || *begin == '\n')) ++begin;
+        } while (begin < end);
     };
     const ImU32 normal = ImGui::GetColorU32(ImGuiCol_Text), dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
     const ImU32 bad = ImGui::GetColorU32(ImVec4(1.0f, 0.45f, 0.35f, 1.0f)), warn = ImGui::GetColorU32(ImVec4(1, 0.7f, 0.3f, 1));

@@ -25,7 +25,7 @@ std::vector<Seen> g_lastFrame;
 constexpr int kFindTries = 600;  // frames to wait for an item to appear (data still loading)
 
 bool known(const std::string& command) {
-    for (const char* c : {"wait-data", "frames", "click", "ctrl-click", "rclick", "type", "key", "idle", "dump", "dump-clipboard", "measure", "hover"})
+    for (const char* c : {"wait-data", "wait-probes", "frames", "click", "ctrl-click", "rclick", "type", "key", "idle", "dump", "dump-clipboard", "measure", "hover"})
         if (command == c) return true;
     return false;
 }
@@ -67,6 +67,9 @@ bool g_recording = false;
 void record(std::string_view role, std::string_view text) {
     g_thisFrame.push_back({std::string(role), std::string(text), ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
 }
+void recordRect(std::string_view role, std::string_view text, float x0, float y0, float x1, float y1) {
+    g_thisFrame.push_back({std::string(role), std::string(text), ImVec2(x0, y0), ImVec2(x1, y1)});
+}
 }  // namespace detail
 
 bool TestScript::load(const std::string& scriptPath, const std::string& outPath, std::string& why) {
@@ -100,7 +103,8 @@ void TestScript::fail(const std::string& why) {
     m_failed = m_done = true;
 }
 
-void TestScript::beforeFrame(SDL_Window* window, bool haveData) {
+void TestScript::beforeFrame(SDL_Window* window, bool haveData, bool probesRunning) {
+    m_probesRunning = probesRunning;
     if (m_done) return;
     m_frameStart = SDL_GetPerformanceCounter();
     if (m_waitFrames > 0) {
@@ -141,6 +145,12 @@ bool TestScript::step(SDL_Window* window, bool haveData) {
 
     if (command == "wait-data") {
         if (!haveData) return false;
+        ++m_next;
+        m_waitFrames = 2;
+        return false;
+    }
+    if (command == "wait-probes") {
+        if (m_probesRunning) return false;
         ++m_next;
         m_waitFrames = 2;
         return false;
@@ -209,8 +219,9 @@ bool TestScript::step(SDL_Window* window, bool haveData) {
         }
         m_tries = 0;
         // A row spans every column: its middle can fall on a column border, where a press grabs
-        // the resize handle instead of selecting. Aim at the row's own label, as a user does.
-        const float aimX = role == "row" ? std::min(hit->min.x + 12.0f, (hit->min.x + hit->max.x) / 2)
+        // the resize handle instead of selecting. Aim at the row's own label, as a user does. A
+        // cell's text may run past its column (clipped there): aim at its start too.
+        const float aimX = role == "row" || role == "cell" ? std::min(hit->min.x + 12.0f, (hit->min.x + hit->max.x) / 2)
                                          : (hit->min.x + hit->max.x) / 2;
         const int x = static_cast<int>(aimX), y = static_cast<int>((hit->min.y + hit->max.y) / 2);
         // Move, press and release inside one frame, as a tap or a remote desktop delivers them.

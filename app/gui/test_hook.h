@@ -17,18 +17,25 @@ namespace ipcscope::gui {
 namespace detail {
 extern bool g_recording;
 void record(std::string_view role, std::string_view text);
+void recordRect(std::string_view role, std::string_view text, float x0, float y0, float x1, float y1);
 }  // namespace detail
 
 /// Records the last ImGui item (its rectangle) with the role and text a user would read.
 /// Roles: tab, tab-selected, filter, rows, row, cell, detail-title, field-label, field-value, holder,
 /// menu (context menu items), button, export-path, card, process, peer, held, other-end, node, change,
-/// send-input, send-option, send-button, send-result.
+/// send-input, send-option, send-button, send-result, probe-row, probe-stderr.
 inline void noteItem(std::string_view role, std::string_view text) {
     if (detail::g_recording) detail::record(role, text);
 }
 
+/// Records text drawn straight into a draw list (no ImGui item) with the rectangle it covers.
+inline void noteText(std::string_view role, std::string_view text, float x0, float y0, float x1, float y1) {
+    if (detail::g_recording) detail::recordRect(role, text, x0, y0, x1, y1);
+}
+
 /// One test script, run one step per frame. Commands, one per line:
 ///   wait-data          until a snapshot is drawn
+///   wait-probes        until the Throughput tab's probe runs have ended
 ///   frames N           render N frames
 ///   click ROLE TEXT    move to the item and press and release the left button in one frame
 ///                      (TEXT* matches a text that starts with TEXT)
@@ -47,7 +54,7 @@ public:
     bool load(const std::string& scriptPath, const std::string& outPath, std::string& why);
     [[nodiscard]] bool active() const { return m_loaded && !m_done; }
     /// Runs the script until the next frame is due. `haveData`: a snapshot was drawn.
-    void beforeFrame(SDL_Window* window, bool haveData);
+    void beforeFrame(SDL_Window* window, bool haveData, bool probesRunning);
     /// True while an `idle` step lets the window wait for events as a user would see it.
     [[nodiscard]] bool idling() const { return m_idleUntil != 0; }
     /// Counts a drawn frame and keeps its items for the next step.
@@ -58,6 +65,7 @@ public:
 
 private:
     bool step(SDL_Window* window, bool haveData);
+    bool m_probesRunning = false;
     void fail(const std::string& why);
 
     std::vector<std::string> m_lines;

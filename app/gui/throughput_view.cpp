@@ -1,5 +1,8 @@
 #include "gui/throughput_view.h"
 
+#include "gui/chart.h"
+#include "gui/test_hook.h"
+
 #include "probe_runner/runner.h"
 #include "wire/probe_line.h"
 
@@ -15,22 +18,8 @@ namespace ipcscope::gui {
 namespace {
 constexpr std::size_t kMaxPoints = 4000;
 constexpr int kIntervalMs = 50;
-
-/// The colour of a transport on the chart, by its index in probe::transports().
-ImU32 transportColour(std::size_t i) {
-    static const ImU32 kColours[] = {IM_COL32(230, 140, 40, 255), IM_COL32(80, 190, 90, 255), IM_COL32(170, 110, 230, 255),
-                                     IM_COL32(70, 150, 240, 255), IM_COL32(230, 80, 80, 255)};
-    return kColours[i % (sizeof kColours / sizeof kColours[0])];
-}
-
-/// A round step for an axis from 0 to `top` with about `ticks` ticks: 1, 2 or 5 times a power of 10.
-double niceStep(double top, int ticks) {
-    const double raw = top / ticks;
-    const double p = std::pow(10.0, std::floor(std::log10(raw)));
-    for (double m : {1.0, 2.0, 5.0})
-        if (m * p >= raw) return m * p;
-    return 10 * p;
-}
+/// stderr lines shown under a failed row.
+constexpr std::size_t kStderrLines = 4;
 
 std::size_t transportIndex(const std::string& name) {
     const auto& ts = probe::transports();
@@ -76,16 +65,23 @@ bool ThroughputView::start(const std::string& transports) {
     spec.messageSize = static_cast<std::uint64_t>(m_messageKiB) << 10;
     spec.seconds = static_cast<std::uint32_t>(m_seconds);
     spec.intervalMs = kIntervalMs;
+    spec.probeDir = m_probeDir;
+    const bool sweep = m_sweep;
     {
         std::lock_guard lock(m_mutex);
         m_runs.clear();
-        for (std::size_t i : picked) m_runs.push_back(Run{i, {}, {}, "waiting", false});
+        for (std::size_t i : picked) m_runs.push_back(Run{i, {}, {}, {}, "waiting", {}, false});
+        m_sweepShown = sweep;
     }
     m_cancel = false;
     m_running = true;
-    spdlog::info("probe {}: {} {} MiB in messages of {} KiB, at most {} s each", transports, wire::probeModeName(spec.mode), m_megabytes,
-                 m_messageKiB, m_seconds);
-    m_worker = std::thread([this, spec] {
+    if (sweep)
+        spdlog::info("probe {}: {} sweep, {} MiB per message size, at most {} s each", transports, wire::probeModeName(spec.mode), m_megabytes,
+                     m_seconds);
+    else
+        spdlog::info("probe {}: {} {} MiB in messages of {} KiB, at most {} s each", transports, wire::probeModeName(spec.mode), m_megabytes,
+                     m_messageKiB, m_seconds);
+    m_worker = std::thread([this, spec, sweep] {
         std::size_t count = 0;
         {
             std::lock_guard lock(m_mutex);
@@ -101,41 +97,69 @@ bool ThroughputView::start(const std::string& transports) {
             }
             s.transport = probe::transports()[transport].name;
             if (s.transport == "udp") s.messageSize = std::min<std::uint64_t>(s.messageSize, 60u << 10);  // one datagram
-            auto onLine = [&](const core::ThroughputSeries& series) {
-                std::lock_guard lock(m_mutex);
-                Run& run = m_runs[k];
-                for (std::size_t i = run.mibps.size(); i < series.points().size() && run.mibps.size() < kMaxPoints; ++i) {
-                    run.t.push_back(static_cast<float>(series.points()[i].tSeconds));
-                    run.mibps.push_back(static_cast<float>(series.points()[i].mibPerSecond));
-                }
-                run.status = "running: " + std::to_string(series.sampledBytes() >> 20) + " MiB so far";
-            };
-            probe::RunResult result;
-            const auto st = probe::runProbe(s, result, onLine, &m_cancel);
+            // One run, or one per message size of the sweep (udp up to what a datagram holds).
+            std::vector<std::uint64_t> sizes{s.messageSize};
+            if (sweep) {
+                sizes.clear();
+                for (std::uint64_t z = 64; z <= (std::uint64_t{4} << 20) && (s.transport != "udp" || z <= (60u << 10)); z *= 4) sizes.push_back(z);
+            }
             std::string status;
-            if (st) {
-                const auto& d = *result.receiver.done();
-                status = fmt::format("{:.1f} MiB in {:.3f} s = {:.1f} MiB/s, peak {:.1f} MiB/s, {}",
-                                     static_cast<double>(d.totalBytes) / core::kMiB, static_cast<double>(d.elapsedUs) / 1e6,
-                                     result.receiver.averageMiBps(), result.receiver.peakMiBps(),
-                                     result.verified ? "verified" : "NOT verified");
-                if (const auto& l = result.sender.latency()) {
-                    status += fmt::format("; round trip p50 {:.1f} us, p99 {:.1f} us, p99.9 {:.1f} us",
-                                          static_cast<double>(l->p50Ns) / 1e3, static_cast<double>(l->p99Ns) / 1e3,
-                                          static_cast<double>(l->p999Ns) / 1e3);
+            bool failed = false;
+            std::string stderrTail;
+            for (std::size_t n = 0; n < sizes.size() && !m_cancel.load() && !failed; ++n) {
+                s.messageSize = sizes[n];
+                auto onLine = [&](const core::ThroughputSeries& series) {
+                    std::lock_guard lock(m_mutex);
+                    Run& run = m_runs[k];
+                    if (sweep) {
+                        run.status = fmt::format("sweep: {} of {} message sizes, now {}", n + 1, sizes.size(), sizeLabel(sizes[n]));
+                        return;
+                    }
+                    for (std::size_t i = run.mibps.size(); i < series.points().size() && run.mibps.size() < kMaxPoints; ++i) {
+                        run.t.push_back(static_cast<float>(series.points()[i].tSeconds));
+                        run.mibps.push_back(static_cast<float>(series.points()[i].mibPerSecond));
+                    }
+                    run.status = "running: " + std::to_string(series.sampledBytes() >> 20) + " MiB so far";
+                };
+                probe::RunResult result;
+                const auto st = probe::runProbe(s, result, onLine, &m_cancel);
+                if (st) {
+                    const auto& d = *result.receiver.done();
+                    status = fmt::format("{}{:.1f} MiB in {:.3f} s = {:.1f} MiB/s, peak {:.1f} MiB/s, {}", sweep ? sizeLabel(sizes[n]) + ": " : "",
+                                         static_cast<double>(d.totalBytes) / core::kMiB, static_cast<double>(d.elapsedUs) / 1e6,
+                                         result.receiver.averageMiBps(), result.receiver.peakMiBps(),
+                                         result.verified ? "verified" : "NOT verified");
+                    if (const auto& l = result.sender.latency()) {
+                        status += fmt::format("; round trip p50 {:.1f} us, p99 {:.1f} us, p99.9 {:.1f} us",
+                                              static_cast<double>(l->p50Ns) / 1e3, static_cast<double>(l->p99Ns) / 1e3,
+                                              static_cast<double>(l->p999Ns) / 1e3);
+                    }
+                    spdlog::info("probe {}: {}", s.transport, status);
+                    std::lock_guard lock(m_mutex);
+                    if (sweep) m_runs[k].sweep.push_back({sizes[n], result.receiver.averageMiBps()});
+                } else {
+                    failed = true;
+                    status = "failed" + (sweep ? " at " + sizeLabel(sizes[n]) : std::string()) + ": " + st.error().message();
+                    for (const auto* tail : {&result.receiverStderr, &result.senderStderr}) stderrTail += *tail;
+                    spdlog::warn("probe {}: {}", s.transport, status);
                 }
-                spdlog::info("probe {}: {}", s.transport, status);
-            } else {
-                status = "failed: " + st.error().message();
-                spdlog::warn("probe {}: failed: {}", s.transport, st.error().message());
             }
             std::lock_guard lock(m_mutex);
             m_runs[k].status = status;
-            m_runs[k].failed = !st;
+            m_runs[k].failed = failed;
+            m_runs[k].stderrTail = stderrTail;
         }
         m_running = false;
     });
     return true;
+}
+
+void ThroughputView::configure(bool sweep, bool pingPong, int megabytes, const std::string& probeDir) {
+    if (m_running.load()) return;
+    m_sweep = sweep;
+    m_mode = pingPong ? 1 : 0;
+    if (megabytes > 0) m_megabytes = megabytes;
+    m_probeDir = probeDir;
 }
 
 void ThroughputView::stop() { m_cancel = true; }
@@ -145,6 +169,18 @@ void ThroughputView::drawChart(float height) {
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const float width = ImGui::GetContentRegionAvail().x;
     ImGui::Dummy(ImVec2(width, height));
+    if (m_sweepShown) {
+        std::vector<core::SweepCurve> curves;
+        for (const auto& r : m_runs) {
+            const std::string name = probe::transports()[r.transport].name;
+            curves.push_back({name, m_mode == 1 ? name + " pingpong" : name, r.sweep});
+        }
+        drawSweepChart(ImGui::GetWindowDrawList(), origin, ImVec2(width, height), curves);
+        std::string points;
+        for (const auto& c : curves) points += fmt::format("{}{} {} points", points.empty() ? "" : ", ", c.label, c.points.size());
+        noteItem("chart", "MiB/s by message size, log x axis: " + points);
+        return;
+    }
     const float left = 80, bottom = 36, top = 10, right = 16;
     const ImVec2 p0(origin.x + left, origin.y + top), p1(origin.x + width - right, origin.y + height - bottom);
     if (p1.x <= p0.x + 10 || p1.y <= p0.y + 10) return;
@@ -186,7 +222,7 @@ void ThroughputView::drawChart(float height) {
         line.clear();
         for (std::size_t i = 0; i < r.mibps.size(); ++i) line.push_back(toScreen(r.t[i], r.mibps[i]));
         if (line.size() == 1) line.push_back(ImVec2(line[0].x + 2, line[0].y));
-        if (!line.empty()) dl->AddPolyline(line.data(), static_cast<int>(line.size()), transportColour(r.transport), ImDrawFlags_None, 2.5f);
+        if (!line.empty()) dl->AddPolyline(line.data(), static_cast<int>(line.size()), transportColour(probe::transports()[r.transport].name), ImDrawFlags_None, 2.5f);
     }
     // The legend, top right.
     const float rowH = ImGui::GetTextLineHeight() + 4;
@@ -199,7 +235,7 @@ void ThroughputView::drawChart(float height) {
     }
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
         const float y = l0.y + 4 + rowH * static_cast<float>(i);
-        dl->AddRectFilled(ImVec2(l0.x + 6, y + 3), ImVec2(l0.x + 26, y + rowH - 5), transportColour(m_runs[i].transport));
+        dl->AddRectFilled(ImVec2(l0.x + 6, y + 3), ImVec2(l0.x + 26, y + rowH - 5), transportColour(probe::transports()[m_runs[i].transport].name));
         dl->AddText(ImVec2(l0.x + 32, y), axis, probe::transports()[m_runs[i].transport].name);
     }
 }
@@ -220,8 +256,13 @@ void ThroughputView::draw() {
     ImGui::SetNextItemWidth(140);
     ImGui::SliderInt("MiB", &m_megabytes, 1, 16384, "%d", ImGuiSliderFlags_Logarithmic);
     ImGui::SameLine();
+    ImGui::BeginDisabled(m_sweep);
     ImGui::SetNextItemWidth(130);
     ImGui::SliderInt("KiB/message", &m_messageKiB, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic);
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::Checkbox("sweep", &m_sweep);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every message size from 64 B to 4 MiB (powers of 4), MiB per size as set");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(100);
     ImGui::SliderInt("s max", &m_seconds, 1, 60);
@@ -239,17 +280,37 @@ void ThroughputView::draw() {
     }
 
     std::lock_guard lock(m_mutex);
-    const float rows = ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(std::max<std::size_t>(1, m_runs.size()));
+    std::size_t stderrLines = 0;
+    for (const auto& r : m_runs)
+        if (r.failed) stderrLines += std::min<std::size_t>(kStderrLines, static_cast<std::size_t>(std::count(r.stderrTail.begin(), r.stderrTail.end(), '\n')) + 1);
+    const float rows = ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(std::max<std::size_t>(1, m_runs.size()) + stderrLines);
     drawChart(std::max(140.0f, ImGui::GetContentRegionAvail().y - rows - 30.0f));
     if (m_runs.empty()) ImGui::TextDisabled("no run yet: pick transports and press Start");
     for (const auto& r : m_runs) {
-        ImGui::ColorButton(ts[r.transport].name, ImGui::ColorConvertU32ToFloat4(transportColour(r.transport)),
+        ImGui::ColorButton(ts[r.transport].name, ImGui::ColorConvertU32ToFloat4(transportColour(probe::transports()[r.transport].name)),
                            ImGuiColorEditFlags_NoTooltip, ImVec2(12, 12));
         ImGui::SameLine();
         ImGui::Text("%-5s", ts[r.transport].name);
         ImGui::SameLine();
         if (r.failed) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", r.status.c_str());
         else ImGui::TextUnformatted(r.status.c_str());
+        noteItem("probe-row", std::string(ts[r.transport].name) + ": " + r.status);
+        if (r.failed && !r.stderrTail.empty()) {
+            // The last lines the probes wrote on stderr, under the row.
+            std::vector<std::string_view> lines;
+            std::string_view rest = r.stderrTail;
+            while (!rest.empty()) {
+                const std::size_t nl = std::min(rest.find('\n'), rest.size());
+                if (nl > 0) lines.push_back(rest.substr(0, nl));
+                rest.remove_prefix(std::min(nl + 1, rest.size()));
+            }
+            for (std::size_t i = lines.size() > kStderrLines ? lines.size() - kStderrLines : 0; i < lines.size(); ++i) {
+                ImGui::Indent(24);
+                ImGui::TextDisabled("stderr: %.*s", static_cast<int>(lines[i].size()), lines[i].data());
+                ImGui::Unindent(24);
+                noteItem("probe-stderr", lines[i]);
+            }
+        }
     }
     ImGui::TextDisabled("MiB/s per %d ms sample, two processes per run; traffic stays on this machine (loopback, pipes, shared memory)",
                         kIntervalMs);

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 extern char** environ;
@@ -42,6 +43,15 @@ std::optional<core::Result<std::optional<std::string>>> ChildProcess::takeBuffer
     return std::nullopt;
 }
 
+namespace {
+/// `text` from its first line start when it was cut at `cut`.
+std::string fromLineStart(std::string text, bool cut) {
+    if (cut)
+        if (const auto nl = text.find('\n'); nl != std::string::npos) text.erase(0, nl + 1);
+    return text;
+}
+}  // namespace
+
 #if defined(_WIN32)
 
 core::Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const std::string& exe, const std::vector<std::string>& args) {
@@ -49,6 +59,12 @@ core::Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const std::strin
     HANDLE rd = nullptr, wr = nullptr;
     if (!CreatePipe(&rd, &wr, &sa, 1 << 16)) return Error::fromWin32(GetLastError(), "CreatePipe for the probe's output");
     SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
+    // stderr: a temporary file that goes away with its last handle.
+    char dir[MAX_PATH + 1] = {}, name[MAX_PATH + 1] = {};
+    HANDLE err = INVALID_HANDLE_VALUE;
+    if (GetTempPathA(sizeof dir, dir) && GetTempFileNameA(dir, "ips", 0, name))
+        err = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, &sa, CREATE_ALWAYS,
+                          FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, nullptr);
     std::string cmd = "\"" + exe + "\"";
     for (const auto& a : args) cmd += " \"" + a + "\"";
     STARTUPINFOA si{};
@@ -56,23 +72,41 @@ core::Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const std::strin
     si.dwFlags = STARTF_USESTDHANDLES;
     si.hStdInput = nullptr;
     si.hStdOutput = wr;
-    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    si.hStdError = err != INVALID_HANDLE_VALUE ? err : GetStdHandle(STD_ERROR_HANDLE);
     PROCESS_INFORMATION pi{};
     std::vector<char> cmdline(cmd.begin(), cmd.end());
     cmdline.push_back('\0');
     const BOOL ok = CreateProcessA(exe.c_str(), cmdline.data(), nullptr, nullptr, TRUE, CREATE_NO_WINDOW, nullptr, nullptr, &si, &pi);
-    const DWORD err = GetLastError();
+    const DWORD code = GetLastError();
     CloseHandle(wr);
+    if (err != INVALID_HANDLE_VALUE) SetHandleInformation(err, HANDLE_FLAG_INHERIT, 0);  // not into the next probe
     if (!ok) {
         CloseHandle(rd);
-        return Error::fromWin32(err, "cannot start " + exe);
+        if (err != INVALID_HANDLE_VALUE) CloseHandle(err);
+        return Error::fromWin32(code, "cannot start " + exe);
     }
     CloseHandle(pi.hThread);
     std::unique_ptr<ChildProcess> c(new ChildProcess());
     c->m_pid = pi.dwProcessId;
     c->m_process = pi.hProcess;
     c->m_stdout = rd;
+    c->m_stderr = err != INVALID_HANDLE_VALUE ? err : nullptr;
     return c;
+}
+
+std::string ChildProcess::stderrTail(std::size_t maxBytes) const {
+    LARGE_INTEGER size{};
+    if (!m_stderr || !GetFileSizeEx(static_cast<HANDLE>(m_stderr), &size) || size.QuadPart <= 0) return {};
+    const auto total = static_cast<std::uint64_t>(size.QuadPart);
+    const std::uint64_t from = total > maxBytes ? total - maxBytes : 0;
+    std::string text(static_cast<std::size_t>(total - from), '\0');
+    OVERLAPPED at{};
+    at.Offset = static_cast<DWORD>(from & 0xffffffffu);
+    at.OffsetHigh = static_cast<DWORD>(from >> 32);
+    DWORD n = 0;
+    if (!ReadFile(static_cast<HANDLE>(m_stderr), text.data(), static_cast<DWORD>(text.size()), &n, &at)) return {};
+    text.resize(n);
+    return fromLineStart(std::move(text), from > 0);
 }
 
 ChildProcess::~ChildProcess() {
@@ -81,6 +115,7 @@ ChildProcess::~ChildProcess() {
         (void)wait(std::chrono::milliseconds(2000));
     }
     if (m_stdout) CloseHandle(static_cast<HANDLE>(m_stdout));
+    if (m_stderr) CloseHandle(static_cast<HANDLE>(m_stderr));
     if (m_process) CloseHandle(static_cast<HANDLE>(m_process));
 }
 
@@ -147,10 +182,18 @@ core::Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const std::strin
     if (access(exe.c_str(), X_OK) != 0) return Error::fromErrno(errno, "cannot run " + exe);
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) return Error::fromErrno(errno, "pipe for the probe's output");
+    // stderr: an unnamed temporary file, read back by stderrTail(); none left behind.
+    int err = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (err < 0) {
+        char tmpl[] = "/tmp/ipcscope-probe-stderr-XXXXXX";
+        err = mkostemp(tmpl, O_CLOEXEC);
+        if (err >= 0) unlink(tmpl);
+    }
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    if (err >= 0) posix_spawn_file_actions_adddup2(&fa, err, 2);
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(exe.c_str()));
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -167,12 +210,25 @@ core::Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const std::strin
     close(fds[1]);
     if (rc != 0) {
         close(fds[0]);
+        if (err >= 0) close(err);
         return Error::fromErrno(rc, "cannot start " + exe);
     }
     std::unique_ptr<ChildProcess> c(new ChildProcess());
     c->m_pid = pid;
     c->m_stdout = fds[0];
+    c->m_stderr = err;
     return c;
+}
+
+std::string ChildProcess::stderrTail(std::size_t maxBytes) const {
+    struct stat st {};
+    if (m_stderr < 0 || fstat(m_stderr, &st) != 0 || st.st_size <= 0) return {};
+    const auto total = static_cast<std::uint64_t>(st.st_size);
+    const std::uint64_t from = total > maxBytes ? total - maxBytes : 0;
+    std::string text(static_cast<std::size_t>(total - from), '\0');
+    const ssize_t n = pread(m_stderr, text.data(), text.size(), static_cast<off_t>(from));
+    text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    return fromLineStart(std::move(text), from > 0);
 }
 
 ChildProcess::~ChildProcess() {
@@ -181,6 +237,7 @@ ChildProcess::~ChildProcess() {
         (void)wait(std::chrono::milliseconds(2000));
     }
     if (m_stdout >= 0) close(m_stdout);
+    if (m_stderr >= 0) close(m_stderr);
 }
 
 core::Result<std::optional<std::string>> ChildProcess::readLine(std::chrono::milliseconds timeout, std::size_t maxLength) {

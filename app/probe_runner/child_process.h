@@ -15,7 +15,8 @@ namespace ipcscope::probe {
 
 class ChildProcess {
 public:
-    /// Starts `exe` with `args`; its stdout goes to a pipe, stdin is empty, stderr is inherited.
+    /// Starts `exe` with `args`; its stdout goes to a pipe, stdin is empty, stderr to an
+    /// unnamed temporary file (see stderrTail()).
     [[nodiscard]] static core::Result<std::unique_ptr<ChildProcess>> spawn(const std::string& exe,
                                                                            const std::vector<std::string>& args);
     ~ChildProcess();
@@ -33,6 +34,9 @@ public:
     [[nodiscard]] bool exitedCleanly() const noexcept { return m_exited && m_exitCode == 0 && m_signal == 0; }
     [[nodiscard]] const std::string& exitDescription() const noexcept { return m_exitDescription; }
     [[nodiscard]] std::int64_t pid() const noexcept { return m_pid; }
+    /// The last `maxBytes` of what the process wrote on stderr so far, from a line start when
+    /// it was cut. Read it after the process ended (on Windows the file position is shared).
+    [[nodiscard]] std::string stderrTail(std::size_t maxBytes) const;
 
 private:
     ChildProcess() = default;
@@ -50,8 +54,10 @@ private:
 #if defined(_WIN32)
     void* m_process = nullptr;
     void* m_stdout = nullptr;
+    void* m_stderr = nullptr;
 #else
     int m_stdout = -1;
+    int m_stderr = -1;
 #endif
 };
 

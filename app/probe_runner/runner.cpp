@@ -10,6 +10,7 @@
 #if defined(_WIN32)
 #include <windows.h>
 #else
+#include <sys/mman.h>
 #include <unistd.h>
 #endif
 
@@ -101,6 +102,25 @@ struct Side {
     bool ended = false;
 };
 
+/// After both processes of a failed run are gone: removes what a receiver killed before its
+/// sender connected left behind (it removes it itself once connected). Only names a probe makes:
+/// the FIFO folder (pipe), the socket file and its folder (unix), the POSIX shm name (shm).
+void removeEndpoint(const std::string& transport, const std::string& endpoint) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (transport == "pipe" || transport == "unix") {
+        const fs::path p = fs::u8path(endpoint);
+        const fs::path dir = transport == "pipe" ? p : p.parent_path();
+        if (dir.filename().string().rfind("ipcscope-probe-", 0) != 0) return;
+        for (const char* name : {"ab", "ba", "s"}) fs::remove(dir / name, ec);
+        fs::remove(dir, ec);  // only when empty
+        return;
+    }
+#if !defined(_WIN32)
+    if (transport == "shm" && endpoint.rfind("/ipcscope-probe-shm-", 0) == 0) shm_unlink(endpoint.c_str());
+#endif
+}
+
 std::vector<std::string> probeArgs(const RunSpec& spec, const TransportInfo& t, const char* role) {
     std::vector<std::string> args{"--transport", t.name, "--role", role, "--mode", std::string(wire::probeModeName(spec.mode)), "--bytes",
             std::to_string(spec.bytes), "--message-size", std::to_string(spec.messageSize), "--interval-ms",
@@ -129,6 +149,16 @@ core::Status runProbe(const RunSpec& spec, RunResult& r, const LineCallback& onL
     };
     auto failWith = [&](Error e) -> core::Status {
         killAll();
+        if (r.receiver.ready()) removeEndpoint(t->name, r.receiver.ready()->endpoint);
+        if (sides[0].child) r.receiverStderr = sides[0].child->stderrTail(kStderrTailBytes);
+        if (sides[1].child) r.senderStderr = sides[1].child->stderrTail(kStderrTailBytes);
+        for (const auto& [role, tail] : {std::pair{"receiver", &r.receiverStderr}, std::pair{"sender", &r.senderStderr}}) {
+            std::string last = *tail;
+            while (!last.empty() && (last.back() == '\n' || last.back() == '\r')) last.pop_back();
+            if (last.empty()) continue;
+            if (const auto nl = last.find_last_of('\n'); nl != std::string::npos) last.erase(0, nl + 1);
+            e.context += std::string("; ") + role + " stderr: " + last.substr(0, 300);
+        }
         return e;
     };
     // When the sender fails first, the receiver usually saw why (it closed the stream on a bad

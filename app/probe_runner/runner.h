@@ -52,7 +52,12 @@ struct RunResult {
     std::uint64_t lost = 0;       ///< datagrams that never arrived
     std::uint64_t reordered = 0;  ///< datagrams that arrived late
     std::uint64_t ringBytes = 0;  ///< shm: bytes of each ring
+    /// After a failed run: the last lines each side wrote on stderr (at most kStderrTailBytes).
+    std::string receiverStderr;
+    std::string senderStderr;
 };
+
+inline constexpr std::size_t kStderrTailBytes = 2048;
 
 /// Called on the running thread after each accepted line.
 using LineCallback = std::function<void(const core::ThroughputSeries&)>;
@@ -62,7 +67,8 @@ using LineCallback = std::function<void(const core::ThroughputSeries&)>;
 /// silence of either longer than the stall timeout, the overall deadline (seconds + stall
 /// timeout + start-up), a side that reports an error (a verification failure among them) or
 /// exits without `done`, totals that do not agree, or `cancel`. The series keep what arrived
-/// before the failure. `onLine` gets the receiver's series.
+/// before the failure; the error ends with the last stderr line of each side that wrote one,
+/// and `result` keeps their stderr tails. `onLine` gets the receiver's series.
 [[nodiscard]] core::Status runProbe(const RunSpec& spec, RunResult& result, const LineCallback& onLine = {},
                                     const std::atomic<bool>* cancel = nullptr);
 /// The same, keeping only the receiver's series.

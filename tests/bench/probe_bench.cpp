@@ -3,7 +3,8 @@
 // into successive slots of a buffer as large as the probe's ring, shm ping-pong against a plain
 // two-process futex ping-pong, and tcp bulk against iperf3 over 127.0.0.1 at the same write size.
 // pipe, unix and udp are reported beside them. Loopback only. Not a ctest test: run it by hand,
-// see docs/benchmarks.md. Prints a Markdown table.
+// see docs/benchmarks.md. Prints a Markdown table; given a folder, also writes a bulk sweep of
+// every transport there as JSON and as a chart ('ipcscope probe chart').
 
 #include "core/throughput.h"
 #include "probe_runner/runner.h"
@@ -15,11 +16,14 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
+#include <new>
 #include <vector>
 
 #include <arpa/inet.h>
+#include <sched.h>
 #include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -57,8 +61,68 @@ double memcpyMiBps(std::uint64_t total, std::size_t message) {
     return static_cast<double>(total) / core::kMiB / s;
 }
 
+/// The waits of the futex ping-pong poll this many times (a pause each) before sleeping, as the
+/// shm probe's waits do (kSpinBeforeSleep in probes/shm_probe.cpp).
+constexpr int kSpinBeforeSleep = 256;
+
+/// One poll of a waiting side: a pause, and the core given away after kSpinBeforeSleep of them.
+void relax(int spins) {
+    if (spins < kSpinBeforeSleep) __builtin_ia32_pause();
+    else sched_yield();
+}
+
+/// MiB/s of the best a one-copy ring of the probe's size can do across two processes, without
+/// its protocol: one process copies each message into the next slot, the other reads every
+/// byte of it (a sum of 64-bit words, no check) and frees the slot; both poll the other's
+/// counter (yielding the core after kSpinBeforeSleep polls) and never sleep in the kernel. What
+/// remains is the cost of moving the bytes from one core's caches to the other's: the ceiling for
+/// the shm probe's bulk mode on this machine, when the machine is quiet (under load, a waiting
+/// side gives its core away instead of sleeping until woken, which the probe does better).
+double crossCoreCeilingMiBps(std::uint64_t total, std::size_t message) {
+    const std::size_t ringBytes = static_cast<std::size_t>(wire::probeShmRingBytes(message));
+    const std::size_t slots = ringBytes / message;
+    const std::size_t mapped = 4096 + ringBytes;
+    auto* base = static_cast<unsigned char*>(mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+    if (base == MAP_FAILED) return 0;
+    auto* written = new (base) std::atomic<std::uint64_t>(0);
+    auto* read = new (base + 64) std::atomic<std::uint64_t>(0);
+    unsigned char* ring = base + 4096;
+    std::memset(ring, 1, ringBytes);
+    const std::uint64_t count = total / message;
+    const pid_t child = fork();
+    if (child == 0) {
+        std::uint64_t sum = 0;
+        for (std::uint64_t i = 0; i < count; ++i) {
+            for (int spins = 0; written->load(std::memory_order_acquire) <= i; ++spins) relax(spins);
+            const unsigned char* slot = ring + (i % slots) * message;
+            std::uint64_t a = 0, b = 0, c = 0, d = 0;
+            for (std::size_t k = 0; k + 32 <= message; k += 32) {
+                std::uint64_t w[4];
+                std::memcpy(w, slot + k, sizeof w);
+                a += w[0], b += w[1], c += w[2], d += w[3];
+            }
+            sum += a ^ b ^ c ^ d;
+            read->store(i + 1, std::memory_order_release);
+        }
+        _exit(sum == 42 ? 3 : 0);
+    }
+    std::vector<unsigned char> src(message, 0x5a);
+    const auto t0 = std::chrono::steady_clock::now();
+    for (std::uint64_t i = 0; i < count; ++i) {
+        for (int spins = 0; i - read->load(std::memory_order_acquire) >= slots; ++spins) relax(spins);
+        std::memcpy(ring + (i % slots) * message, src.data(), message);
+        written->store(i + 1, std::memory_order_release);
+    }
+    for (int spins = 0; read->load(std::memory_order_acquire) < count; ++spins) relax(spins);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    waitpid(child, nullptr, 0);
+    munmap(base, mapped);
+    return static_cast<double>(count * message) / core::kMiB / s;
+}
+
 /// Round trips per second of a plain futex ping-pong between two processes over one shared
-/// page: the floor under any shared-memory round trip with a sleeping wait.
+/// page: the floor under any shared-memory round trip with a sleeping wait. Each wait polls
+/// kSpinBeforeSleep times before FUTEX_WAIT, as the probe's do.
 double futexPingPongPerSecond(std::uint64_t roundTrips) {
     auto* words = static_cast<std::atomic<std::uint32_t>*>(
         mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
@@ -68,6 +132,10 @@ double futexPingPongPerSecond(std::uint64_t roundTrips) {
     ping = 0;
     pong = 0;
     auto waitFor = [](std::atomic<std::uint32_t>& w, std::uint32_t value) {
+        for (int i = 0; i < kSpinBeforeSleep; ++i) {
+            if (w.load(std::memory_order_acquire) == value) return;
+            __builtin_ia32_pause();
+        }
         while (w.load(std::memory_order_acquire) != value) {
             const std::uint32_t seen = w.load(std::memory_order_relaxed);
             if (seen == value) break;
@@ -175,6 +243,8 @@ int main(int argc, char** argv) {
     using wire::ProbeMode;
     Row shm64{"`shm` bulk, 64 KiB", "memcpy 64 KiB into ring slots", {}, {}, "MiB/s"};
     Row shm1m{"`shm` bulk, 1 MiB", "memcpy 1 MiB into ring slots", {}, {}, "MiB/s"};
+    Row shm64c{"`shm` bulk, 64 KiB", "ceiling: copy in, read out, 2 processes polling", {}, {}, "MiB/s"};
+    Row shm1mc{"`shm` bulk, 1 MiB", "ceiling: copy in, read out, 2 processes polling", {}, {}, "MiB/s"};
     Row shmPp{"`shm` ping-pong, 64 B", "two-process futex ping-pong", {}, {}, "round trips/s"};
     Row tcp{"`tcp` bulk, 64 KiB", "iperf3 -l 64K, 127.0.0.1", {}, {}, "MiB/s"};
     Row pipe{"`pipe` bulk, 64 KiB", "", {}, {}, "MiB/s"};
@@ -184,12 +254,16 @@ int main(int argc, char** argv) {
         row.probeValues.push_back(roundTrips ? n.roundTripsPerSecond : n.mibps);
         row.verified = row.verified && n.verified;
     };
+    double loadStart[3] = {0, 0, 0}, loadEnd[3] = {0, 0, 0};
+    getloadavg(loadStart, 3);
     for (int i = 0; i < runs; ++i) {  // interleaved, so that load changes hit all alike
         std::fprintf(stderr, "run %d of %d\n", i + 1, runs);
         shm64.referenceValues.push_back(memcpyMiBps(kShmBytes, 64u << 10));
         add(shm64, runProbe("shm", ProbeMode::Bulk, kShmBytes, 64u << 10), false);
+        shm64c.referenceValues.push_back(crossCoreCeilingMiBps(kShmBytes, 64u << 10));
         shm1m.referenceValues.push_back(memcpyMiBps(kShmBytes, 1u << 20));
         add(shm1m, runProbe("shm", ProbeMode::Bulk, kShmBytes, 1u << 20), false);
+        shm1mc.referenceValues.push_back(crossCoreCeilingMiBps(kShmBytes, 1u << 20));
         shmPp.referenceValues.push_back(futexPingPongPerSecond(kRoundTrips));
         add(shmPp, runProbe("shm", ProbeMode::PingPong, kRoundTrips * 64, 64), true);
         tcp.referenceValues.push_back(iperf3MiBps(2));
@@ -200,7 +274,12 @@ int main(int argc, char** argv) {
     }
     std::printf("| probe (two processes) | median | verified | reference | median | ratio |\n|---|---:|---|---|---:|---:|\n");
     bool ok = true;
-    for (const Row* r : {&shm64, &shm1m, &shmPp, &tcp, &pipe, &unixRow, &udp}) {
+    // The ceiling rows compare the same probe runs against the cross-core ceiling.
+    shm64c.probeValues = shm64.probeValues;
+    shm1mc.probeValues = shm1m.probeValues;
+    shm64c.verified = shm64.verified;
+    shm1mc.verified = shm1m.verified;
+    for (const Row* r : {&shm64, &shm64c, &shm1m, &shm1mc, &shmPp, &tcp, &pipe, &unixRow, &udp}) {
         const double p = median(r->probeValues), ref = median(r->referenceValues);
         ok = ok && p > 0 && r->verified;
         if (r->reference.empty())
@@ -209,6 +288,20 @@ int main(int argc, char** argv) {
             std::printf("| %s | %.0f %s | %s | %s | %.0f %s | **%.2f** |\n", r->probe.c_str(), p, r->unit.c_str(), r->verified ? "yes" : "NO",
                         r->reference.c_str(), ref, r->unit.c_str(), ref > 0 ? p / ref : 0);
     }
-    std::printf("\n%d runs, medians.\n", runs);
+    getloadavg(loadEnd, 3);
+    if (argc > 2) {
+        // The sweep chart for the docs: every transport, 64 B to 4 MiB, with the CLI itself.
+        const std::string dir = argv[2];
+        const std::string sweep = std::string(IPCSCOPE_BIN) + " probe run shm pipe unix tcp udp --sweep --bytes 256M --seconds 2 --json > " +
+                                  dir + "/probe-sweep.json";
+        const std::string chart = std::string(IPCSCOPE_BIN) + " probe chart " + dir + "/probe-sweep.json --out " + dir +
+                                  "/probe-sweep.png --title 'ipcscope probes: bulk MiB/s by message size (two processes, verified)'";
+        std::fprintf(stderr, "sweep for the chart...\n");
+        if (std::system(sweep.c_str()) != 0 || std::system(chart.c_str()) != 0) {
+            std::fprintf(stderr, "the sweep chart failed\n");
+            ok = false;
+        }
+    }
+    std::printf("\n%d runs, medians. Load average (1 min) %.2f at the start, %.2f at the end.\n", runs, loadStart[0], loadEnd[0]);
     return ok ? 0 : 1;
 }

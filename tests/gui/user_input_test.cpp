@@ -592,16 +592,70 @@ TEST(GuiUserInput, FailedSourceIsExplainedInItsTab) {
     TempDir dir;
     ASSERT_FALSE(dir.path().empty());
     const std::string nobus = dir.path() + "/no-bus-here", out = dir.file("out.txt");
-    auto r = runScript(dir, "wait-data\nframes 3\ndump services\n", out, {"--tab", "services", "--interval", "600000"},
+    // The overview first (one snapshot only: the refresh interval is ten minutes), then the tab.
+    auto r = runScript(dir, "wait-data\nframes 3\ndump overview\nclick tab services\nframes 3\ndump services\n", out,
+                       {"--interval", "600000"},
                        {"DBUS_SYSTEM_BUS_ADDRESS=unix:path=" + nobus, "DBUS_SESSION_BUS_ADDRESS=unix:path=" + nobus});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const Output o = readOutput(out);
+
+    // The services card: its error wraps inside the card and nothing of it is lost; every card
+    // draws its sparkline from the first snapshot on.
+    ASSERT_TRUE(o.dumps.count("overview"));
+    const Dump& ov = o.dumps.at("overview");
+    auto inside = [](const Item& i, const Item& card) { return i.x0 >= card.x0 && i.y0 >= card.y0 && i.x1 <= card.x1 + 0.5f && i.y0 < card.y1; };
+    std::size_t cardsWithLine = 0;
+    for (const auto& card : ov.withRole("card")) {
+        bool line = false;
+        for (const auto& s : ov.withRole("sparkline")) line = line || (inside(s, card) && s.text == "1 point");
+        cardsWithLine += line;
+        if (card.text != "services") continue;
+        EXPECT_TRUE(line) << "the services card has no sparkline after the first snapshot";
+        std::string error;
+        std::size_t lines = 0;
+        for (const auto& t : ov.withRole("card-text")) {
+            if (t.x0 < card.x0 || t.x0 > card.x1 || t.y0 < card.y0 || t.y0 > card.y1) continue;  // another card
+            // The first error's lines, up to "and N more errors" (the other bus) or the card's end.
+            if (t.text.rfind("and ", 0) == 0 && t.text.find("more errors") != std::string::npos) break;
+            if (t.text.rfind("failed: ", 0) == 0 || !error.empty()) {
+                EXPECT_LE(t.x1, card.x1) << "'" << t.text << "' runs past the card's right edge";
+                error += (error.empty() ? "" : " ") + t.text;
+                ++lines;
+            }
+        }
+        EXPECT_GT(lines, 1u) << "the long error was not wrapped: " << error;
+        EXPECT_NE(error.find(nobus), std::string::npos) << "the card lost part of the error: " << error;
+    }
+    EXPECT_GE(cardsWithLine, 3u) << "cards without a sparkline after the first snapshot";
+
     ASSERT_TRUE(o.dumps.count("services"));
     const Dump& d = o.dumps.at("services");
     EXPECT_TRUE(d.has("tab-selected", "services"));
     bool failed = false;
     for (const auto& i : d.withRole("tab-state")) failed = failed || (i.text.rfind("failed: ", 0) == 0 && i.text.find(nobus) != std::string::npos);
     EXPECT_TRUE(failed) << "no 'failed: ... " << nobus << "' in the services tab";
+}
+
+// A cell cut by its column (a FIFO with a long path in the Name column) is clipped there and shows
+// its full text when the pointer rests on it.
+TEST(GuiUserInput, CutCellShowsItsFullTextOnHover) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const std::string unique = "cut-cell-" + std::to_string(::getpid()) + "-" + std::string(180, 'x');
+    const std::string fifo = dir.file(unique);
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    const int keep = ::open(fifo.c_str(), O_RDWR);
+    ASSERT_GE(keep, 0);
+    const std::string out = dir.file("out.txt");
+    auto r = runScript(dir, "wait-data\nclick filter\nframes 2\ntype " + unique + "\nframes 3\nhover cell " + fifo + "\nframes 3\ndump hover\n",
+                       out, {"--tab", "pipes", "--interval", "600000"});
+    ::close(keep);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+    ASSERT_TRUE(o.dumps.count("hover"));
+    const Dump& d = o.dumps.at("hover");
+    ASSERT_TRUE(d.has("cell", fifo));
+    EXPECT_TRUE(d.has("cell-tooltip", fifo)) << "no tooltip with the full text of the cut cell";
 }
 
 // The opt-in look at shared memory: nothing is read until the user asks; then the first bytes of
@@ -715,4 +769,40 @@ TEST(GuiUserInput, SendFormResultWakesTheIdleWindow) {
         if (std::sscanf(l.c_str(), "idle-frames %d in %d ms", &frames, &ms) == 2) break;
     EXPECT_GE(frames, 1);
     EXPECT_LE(frames, 6) << "the window polled while idle";
+}
+
+// The Throughput tab with a ping-pong sweep of shm (the real probe) and a pipe probe that writes
+// a line on stderr and is killed at once (a shell script in its place): the chart shows the
+// sweep on its log x axis, the shm row its latency percentiles, the pipe row the failure with
+// its stderr line, and the window goes on drawing.
+TEST(GuiUserInput, ThroughputSweepLatencyAndAKilledProbeWithItsStderr) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const std::string bin = IPCSCOPE_BIN;
+    const std::string probes = bin.substr(0, bin.rfind('/'));
+    ASSERT_EQ(::symlink((probes + "/ipcscope-probe-shm").c_str(), dir.file("ipcscope-probe-shm").c_str()), 0);
+    const std::string fake = dir.file("ipcscope-probe-pipe");
+    std::ofstream(fake) << "#!/bin/sh\necho 'fake pipe probe: no FIFO for you' >&2\nkill -9 $$\n";
+    ASSERT_EQ(::chmod(fake.c_str(), 0755), 0);
+    const std::string out = dir.file("out.txt");
+    auto r = runScript(dir, "wait-data\nwait-probes\ndump final\n", out,
+                       {"--tab", "throughput", "--probe", "shm,pipe", "--probe-sweep", "--probe-mode", "pingpong", "--probe-mib", "1",
+                        "--probe-dir", dir.path()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+    ASSERT_EQ(o.dumps.count("final"), 1u) << r.err;
+    std::string chart, shmRow, pipeRow, pipeStderr;
+    for (const auto& it : o.dumps.at("final").items) {
+        if (it.role == "chart") chart = it.text;
+        if (it.role == "probe-row" && it.text.rfind("shm: ", 0) == 0) shmRow = it.text;
+        if (it.role == "probe-row" && it.text.rfind("pipe: ", 0) == 0) pipeRow = it.text;
+        if (it.role == "probe-stderr") pipeStderr = it.text;
+    }
+    EXPECT_EQ(chart, "MiB/s by message size, log x axis: shm pingpong 9 points, pipe pingpong 0 points");
+    EXPECT_NE(shmRow.find("4 MiB: "), std::string::npos) << shmRow;
+    EXPECT_NE(shmRow.find("verified; round trip p50 "), std::string::npos) << shmRow;
+    EXPECT_NE(shmRow.find(" p99.9 "), std::string::npos) << shmRow;
+    EXPECT_NE(pipeRow.find("pipe: failed at 64 B: "), std::string::npos) << pipeRow;
+    EXPECT_NE(pipeRow.find("killed by signal 9"), std::string::npos) << pipeRow;
+    EXPECT_EQ(pipeStderr, "fake pipe probe: no FIFO for you");
 }

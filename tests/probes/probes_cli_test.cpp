@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <stb_image.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -12,6 +13,8 @@
 #include <fstream>
 
 #include <algorithm>
+#include <array>
+#include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -206,4 +209,57 @@ TEST(ProbeCli, BadUsageIsExit2AndMissingProbeExit1) {
     auto r3 = runCmd({IPCSCOPE_BIN, "probe", "run", "shm", "--probe-dir", "/nonexistent"});
     EXPECT_EQ(r3.exitCode, 1);
     EXPECT_NE(r3.err.find("not found"), std::string::npos) << r3.err;
+}
+
+/// Pixels of `img` (RGB) within 30 of `rgb` in each channel.
+std::size_t pixelsNear(const unsigned char* img, int w, int h, std::array<int, 3> rgb) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(w) * static_cast<std::size_t>(h); ++i) {
+        const unsigned char* p = img + 3 * i;
+        n += std::abs(p[0] - rgb[0]) < 30 && std::abs(p[1] - rgb[1]) < 30 && std::abs(p[2] - rgb[2]) < 30;
+    }
+    return n;
+}
+
+TEST(ProbeCli, ChartDrawsASweepAsAPngAndRefusesMalformedJson) {
+    // A real sweep, cut short: every size from 64 B to 4 MiB, a few messages each.
+    auto [sweep, secs] = run({IPCSCOPE_BIN, "probe", "run", "shm", "pipe", "--sweep", "--bytes", "64K", "--seconds", "5", "--probe-dir",
+                              IPCSCOPE_PROBE_DIR, "--json"});
+    ASSERT_EQ(sweep.exitCode, 0) << sweep.err;
+    char tmpl[] = "/tmp/ipcscope-chart-test-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    const fs::path dir = tmpl;
+    std::ofstream(dir / "sweep.json") << sweep.out;
+    auto [r, chartSecs] = run({IPCSCOPE_BIN, "probe", "chart", (dir / "sweep.json").string(), "--out", (dir / "sweep.png").string(), "--size",
+                               "640x400"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("2 transports, 18 runs"), std::string::npos) << r.err;
+    int w = 0, h = 0, n = 0;
+    std::unique_ptr<unsigned char, void (*)(void*)> img(stbi_load((dir / "sweep.png").c_str(), &w, &h, &n, 3), stbi_image_free);
+    ASSERT_TRUE(img) << "not a PNG that stb reads";
+    EXPECT_EQ(w, 640);
+    EXPECT_EQ(h, 400);
+    const std::size_t white = pixelsNear(img.get(), w, h, {255, 255, 255});
+    EXPECT_LT(white, static_cast<std::size_t>(w * h) * 97 / 100) << "nearly blank";
+    EXPECT_GT(white, static_cast<std::size_t>(w * h) / 2) << "the background is not white";
+    // Each transport's line and legend swatch in its colour (shm orange, pipe green).
+    EXPECT_GT(pixelsNear(img.get(), w, h, {230, 140, 40}), 300u);
+    EXPECT_GT(pixelsNear(img.get(), w, h, {80, 190, 90}), 300u);
+
+    // Malformed input: a clear error naming the problem, exit 1, no PNG.
+    std::ofstream(dir / "cut.json") << "[{\"transport\": \"shm\", ";
+    auto [bad, badSecs] = run({IPCSCOPE_BIN, "probe", "chart", (dir / "cut.json").string(), "--out", (dir / "cut.png").string()});
+    EXPECT_EQ(bad.exitCode, 1);
+    EXPECT_NE(bad.err.find("cut.json is not JSON"), std::string::npos) << bad.err;
+    EXPECT_FALSE(fs::exists(dir / "cut.png"));
+    std::ofstream(dir / "shape.json") << R"([{"transport": "shm", "mib_per_s": 10}])";
+    auto [shape, shapeSecs] = run({IPCSCOPE_BIN, "probe", "chart", (dir / "shape.json").string(), "--out", (dir / "shape.png").string()});
+    EXPECT_EQ(shape.exitCode, 1);
+    EXPECT_NE(shape.err.find("run 1 has no positive \"message_size\""), std::string::npos) << shape.err;
+    EXPECT_FALSE(fs::exists(dir / "shape.png"));
+    auto [missing, missingSecs] = run({IPCSCOPE_BIN, "probe", "chart", (dir / "none.json").string(), "--out", (dir / "none.png").string()});
+    EXPECT_EQ(missing.exitCode, 1);
+    EXPECT_NE(missing.err.find("cannot open"), std::string::npos) << missing.err;
+    fs::remove_all(dir);
+    (void)secs, (void)chartSecs, (void)badSecs, (void)shapeSecs, (void)missingSecs;
 }

@@ -66,3 +66,19 @@ TEST(Links, OtherEndsOfEachChannel) {
     EXPECT_EQ(server[0].others, (std::vector<std::int64_t>{10}));
     EXPECT_TRUE(idx.linksOf(12345).empty());
 }
+
+// A file every process maps read-only (a system cache) links nobody; one mapping that somebody
+// writes links its holders.
+TEST(Links, ReadOnlySharedFileMappingIsNoChannel) {
+    Snapshot s;
+    s.objects.push_back(object(Kind::SharedFileMapping, "/usr/lib/gconv/gconv-modules.cache",
+                               {{10, "a", "mmap r--s 28.0 KiB"}, {20, "b", "mmap r--s 28.0 KiB"}}));
+    s.objects.push_back(object(Kind::SharedFileMapping, "/dev/shm/ring", {{10, "a", "mmap rw-s 4.0 KiB"}, {30, "c", "mmap r--s 4.0 KiB"}}));
+    const LinkIndex index(s);
+    const auto links = index.linksOf(10);
+    ASSERT_EQ(links.size(), 2u);
+    for (const auto& l : links) {
+        if (l.object->name == "/dev/shm/ring") EXPECT_EQ(l.others, std::vector<std::int64_t>{30});
+        else EXPECT_TRUE(l.others.empty()) << l.object->name;
+    }
+}

@@ -13,6 +13,8 @@
 #include <stb_image.h>
 
 #include <cstdio>
+#include <fstream>
+#include <map>
 #include <cstdlib>
 #include <memory>
 #include <set>
@@ -146,4 +148,94 @@ TEST(WinGuiScreenshot, ThroughputTabGraphsShmAndTcpOnOneChart) {
     const int tcpBefore = chartPixels(idle, 70, 150, 240), tcpAfter = chartPixels(live, 70, 150, 240);
     EXPECT_GT(shmAfter, shmBefore + 300) << "no shm line: " << shmBefore << " orange pixels idle, " << shmAfter << " after the runs";
     EXPECT_GT(tcpAfter, tcpBefore + 300) << "no tcp line: " << tcpBefore << " blue pixels idle, " << tcpAfter << " after the runs";
+}
+
+namespace {
+
+/// The items a test script dumped under "== NAME": role -> texts.
+std::map<std::string, std::multimap<std::string, std::string>> readDumps(const std::string& path) {
+    std::map<std::string, std::multimap<std::string, std::string>> dumps;
+    std::ifstream in(path);
+    std::multimap<std::string, std::string>* cur = nullptr;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("== ", 0) == 0) {
+            cur = &dumps[line.substr(3)];
+            continue;
+        }
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        const auto tab = line.find('\t');
+        if (!cur || tab == std::string::npos) continue;
+        std::size_t text = tab;
+        for (int i = 0; i < 4 && text != std::string::npos; ++i) text = line.find('\t', text + 1);
+        if (text != std::string::npos) cur->emplace(line.substr(0, tab), line.substr(text + 1));
+    }
+    return dumps;
+}
+
+bool hasText(const std::multimap<std::string, std::string>& d, const std::string& role, const std::string& part) {
+    auto [b, e] = d.equal_range(role);
+    for (auto it = b; it != e; ++it)
+        if (it->second.find(part) != std::string::npos) return true;
+    return false;
+}
+
+std::wstring wide(const std::string& s) { return std::wstring(s.begin(), s.end()); }
+
+}  // namespace
+
+// Every other view of the Windows build in one Wine process, driven by the GUI's test hook as a
+// user would click through it: each dump must show its tab active and the helper's objects
+// (its section in the mappings table, its TCP sockets, the helper itself in the process view and
+// in the graph); the final frame is checked for not being blank.
+TEST(WinGuiScreenshot, EveryViewShowsTheHelpersObjects) {
+    HelperProcess helper(wineVisiblePath(IPCSCOPE_FAMILIES_HELPER), {});
+    ASSERT_TRUE(helper.ready()) << helper.transcript();
+    const std::string section = helper.value("local_section"), pid = helper.value("pid");
+    ASSERT_NE(section.find("ipcscope-test-local-"), std::string::npos) << helper.transcript();
+    const std::string tag = section.substr(section.find("ipcscope-test-local-"));
+    const std::string base = tempPng();
+    const std::string png = base, script = base + ".script", out = base + ".out";
+    std::ofstream(script) << "wait-data\nframes 3\ndump overview\n"
+                             "click tab sockets\nframes 3\ndump sockets\n"
+                             "click tab pipes\nframes 3\ndump pipes\n"
+                             "click tab mailslots\nframes 3\ndump mailslots\n"
+                             "click tab Changes\nframes 3\ndump changes\n"
+                             "click tab mappings\nframes 3\nclick filter\nframes 2\ntype " + tag + "\nframes 3\ndump mappings\n"
+                             "click tab Processes\nframes 3\nclick process-search\nframes 2\ntype " + pid + "\nframes 3\n"
+                             "click process " + pid + "  *\nframes 3\ndump processes\n"
+                             "click tab Graph\nframes 4\ndump graph\n";
+    SetEnvironmentVariableW(L"SDL_RENDER_DRIVER", L"software");
+    const auto r = runProgram(wineVisiblePath(IPCSCOPE_BIN),
+                              {L"gui", L"--screenshot", wide(png), L"--test-script", wide(script), L"--test-output", wide(out),
+                               L"--interval", L"600000", L"--size", L"1024x640"},
+                              180000);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto dumps = readDumps(out);
+    const std::pair<const char*, const char*> tabs[] = {{"overview", "Overview"}, {"sockets", "sockets"},  {"pipes", "pipes"},
+                                                        {"mailslots", "mailslots"}, {"changes", "Changes"}, {"mappings", "mappings"},
+                                                        {"processes", "Processes"}, {"graph", "Graph"}};
+    for (const auto& [dump, tab] : tabs) {
+        ASSERT_TRUE(dumps.count(dump)) << "no dump " << dump << "\n" << r.err;
+        EXPECT_TRUE(hasText(dumps.at(dump), "tab-selected", tab)) << dump << ": the " << tab << " tab is not active";
+    }
+    EXPECT_TRUE(hasText(dumps.at("overview"), "card", "mappings"));
+    EXPECT_TRUE(hasText(dumps.at("overview"), "card-text", "objects"));
+    EXPECT_TRUE(hasText(dumps.at("sockets"), "cell", "127.0.0.1")) << "the helper's TCP sockets are not in the sockets tab";
+    EXPECT_TRUE(hasText(dumps.at("pipes"), "rows", " rows"));
+    EXPECT_TRUE(hasText(dumps.at("mappings"), "cell", tag)) << "the helper's section is not in the mappings table";
+    EXPECT_TRUE(hasText(dumps.at("processes"), "process-title", pid + " ")) << "the process view does not show the helper";
+    EXPECT_TRUE(hasText(dumps.at("graph"), "node", pid)) << "the graph has no node for the helper";
+
+    Image img;
+    int n = 0;
+    img.px.reset(stbi_load(png.c_str(), &img.w, &img.h, &n, 3));
+    ASSERT_TRUE(img.px) << "not a PNG: " << png;
+    std::set<unsigned> colours;
+    for (int y = 0; y < img.h; ++y)
+        for (int x = 0; x < img.w; ++x) {
+            const auto* p = img.at(x, y);
+            colours.insert(static_cast<unsigned>(p[0] << 16 | p[1] << 8 | p[2]));
+        }
+    EXPECT_GT(colours.size(), 30u) << "the graph frame is blank";
+    for (const auto& f : {png, script, out}) std::remove(f.c_str());
 }
