@@ -57,5 +57,20 @@ printf 'wait-data\nframes 3\nclick process-search\ntype %s\nframes 3\nclick proc
 shot processes --tab processes --test-script "$tmp/process.script" --test-output "$tmp/process.out"
 printf 'wait-data\nframes 3\nclick process-search\ntype %s\nframes 3\nclick process %s  *\nframes 3\nclick tab Graph\nframes 5\n' "$reader" "$reader" >"$tmp/graph.script"
 shot graph --tab processes --test-script "$tmp/graph.script" --test-output "$tmp/graph.out"
-shot mailslots --tab mailslots --frames 10
+# The Mailslots monitor on a free UDP port, typed in as a user would; once it listens, a few real
+# mailslot datagrams to \\.\mailslot\... go to it over loopback (127.0.0.1 only), and one is opened in
+# the hex view.
+port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+(
+    for _ in $(seq 100); do [[ -n $(ss -Hlun "sport = :$port") ]] && break; sleep 0.2; done
+    "$bin" send '\\.\mailslot\ipcscope\status' --port "$port" --hex 00010203fe7f80ff48656c6c6f --timeout 2000 >/dev/null
+    for msg in "backup finished on node 3" "disk quota at 91 percent" "print job 42 done"; do
+        sleep 0.3
+        "$bin" send '\\.\mailslot\ipcscope\alerts' --port "$port" --text "$msg" --timeout 2000 >/dev/null
+    done
+) </dev/null 2>"$tmp/send.err" & sender=$!
+pids+=($sender)
+printf 'wait-data\nframes 3\nclick monitor-port 138\nkey ctrl+A\ntype %s\nframes 2\nclick button Start monitor\nidle 3000\nclick datagram print job 42 done\nframes 3\nclick datagram disk quota*\nframes 5\n' "$port" >"$tmp/mailslots.script"
+shot mailslots --tab mailslots --test-script "$tmp/mailslots.script" --test-output "$tmp/mailslots.out"
+wait "$sender" || { cat "$tmp/send.err" >&2; exit 1; }
 shot throughput --tab throughput --probe shm,tcp,pipe --frames 5

@@ -223,10 +223,12 @@ void MailslotsView::drawMonitor() {
     }
     if (!mon) {
         ImGui::SetNextItemWidth(100);
-        ImGui::InputInt("port", &m_port);
+        ImGui::InputInt("port", &m_port, 0);
+        noteItem("monitor-port", std::to_string(m_port));
         m_port = std::clamp(m_port, 1, 65535);
         ImGui::SameLine();
         if (ImGui::Button("Start monitor")) startMonitor(m_port);
+        noteItem("button", "Start monitor");
     } else if (ImGui::Button("Stop monitor")) {
         post([this] {
             std::lock_guard lock(m_stateMutex);

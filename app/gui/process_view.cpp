@@ -128,8 +128,13 @@ void ProcessView::drawProcess() {
     std::int64_t openPid = 0;
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_Resizable |
                                   ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
+    // Exactly the header and the peers (plus the outer border), capped at a third of the view.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float rowHeight = ImGui::GetTextLineHeight() + 2.0f * style.CellPadding.y;
     const float peersHeight = std::min(ImGui::GetContentRegionAvail().y * 0.35f,
-                                       ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(m_peers.size() + 2));
+                                       rowHeight * static_cast<float>(m_peers.size() + 1) + 2.0f * style.ChildBorderSize);
+    const ImVec2 peersAt = ImGui::GetCursorScreenPos();
+    const float peersWidth = ImGui::GetContentRegionAvail().x;
     if (!m_peers.empty() && ImGui::BeginTable("peers", 4, flags, ImVec2(0, peersHeight))) {
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn("Talks to (PID)", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("Talks to (PID)__").x);
@@ -156,6 +161,7 @@ void ProcessView::drawProcess() {
                 ImGui::TextUnformatted(peer.kinds.c_str());
             }
         ImGui::EndTable();
+        noteText("peers-table", std::to_string(m_peers.size()), peersAt.x, peersAt.y, peersAt.x + peersWidth, peersAt.y + peersHeight);
     }
     if (ImGui::BeginTable("held", 4, flags)) {
         ImGui::TableSetupScrollFreeze(0, 1);

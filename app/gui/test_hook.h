@@ -23,7 +23,8 @@ void recordRect(std::string_view role, std::string_view text, float x0, float y0
 /// Records the last ImGui item (its rectangle) with the role and text a user would read.
 /// Roles: tab, tab-selected, filter, rows, row, cell, detail-title, field-label, field-value, holder,
 /// menu (context menu items), button, export-path, card, process, peer, held, other-end, node, change,
-/// send-input, send-option, send-button, send-result, probe-row, probe-stderr.
+/// send-input, send-option, send-button, send-result, probe-row, probe-stderr, peers-table (the peer table's
+/// box), monitor-port, datagram.
 inline void noteItem(std::string_view role, std::string_view text) {
     if (detail::g_recording) detail::record(role, text);
 }

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -328,6 +329,15 @@ TEST(GuiUserInput, ProcessViewAndGraph) {
     bool peer = false;
     for (const auto& i : p.withRole("peer")) peer = peer || i.text.rfind(other + " ", 0) == 0;
     EXPECT_TRUE(peer) << "the child is not in the talks-to list";
+    // The peer table is as tall as its header and rows: no empty row below the last peer, none cut off.
+    const auto box = p.withRole("peers-table");
+    ASSERT_EQ(box.size(), 1u);
+    const auto peers = p.withRole("peer");
+    ASSERT_EQ(peers.size(), static_cast<std::size_t>(std::stoul(box[0].text)));
+    float lastBottom = 0;
+    for (const auto& i : peers) lastBottom = std::max(lastBottom, i.y1);
+    EXPECT_LT(box[0].y1 - lastBottom, p.lineHeight / 2) << "an empty row below the peers";
+    EXPECT_GE(box[0].y1 + 1, lastBottom) << "the last peer is cut off";
 
     ASSERT_TRUE(o.dumps.count("graph"));
     EXPECT_TRUE(o.dumps.at("graph").has("tab-selected", "Graph"));
