@@ -258,14 +258,16 @@ std::vector<Bus> busesToAsk(const core::Snapshot& snap) {
     return buses;
 }
 
-// Buses whose worker outlived its deadline: not asked again until it ends.
+// Buses whose worker outlived its deadline: not asked again until it ends. A worker is
+// detached and may still be running when the program exits, so the set and its mutex are
+// never destroyed: a static destructor would race with that worker's last erase.
 std::mutex& busyMutex() {
-    static std::mutex m;
-    return m;
+    static auto* m = new std::mutex;
+    return *m;
 }
 std::set<std::string>& busyBuses() {
-    static std::set<std::string> s;
-    return s;
+    static auto* s = new std::set<std::string>;
+    return *s;
 }
 
 void addRows(const ProcScan& scan, const Bus& bus, BusResult& result, core::Snapshot& out) {
