@@ -56,6 +56,13 @@ void addUiFont(float pixels) {
     ImGui::GetIO().Fonts->AddFontDefault();
 }
 
+void drawAxes(ImDrawList* dl, ImVec2 origin, ImVec2 p0, ImVec2 p1, ImU32 colour, const char* xUnit, float xUnitGap) {
+    dl->AddLine(p0, ImVec2(p0.x, p1.y), colour);
+    dl->AddLine(ImVec2(p0.x, p1.y), p1, colour);
+    dl->AddText(ImVec2(origin.x + 4, p0.y), colour, "MiB/s");
+    dl->AddText(ImVec2((p0.x + p1.x - ImGui::CalcTextSize(xUnit).x) / 2, p1.y + xUnitGap), colour, xUnit);
+}
+
 void drawSweepChart(ImDrawList* dl, ImVec2 origin, ImVec2 size, const std::vector<core::SweepCurve>& curves) {
     const float left = 80, bottom = 40, top = 10, right = 20;
     const ImVec2 p0(origin.x + left, origin.y + top), p1(origin.x + size.x - right, origin.y + size.y - bottom);
@@ -100,11 +107,7 @@ void drawSweepChart(ImDrawList* dl, ImVec2 origin, ImVec2 size, const std::vecto
         const ImVec2 sz = ImGui::CalcTextSize(label.c_str());
         dl->AddText(ImVec2(a.x - sz.x / 2, a.y + 6), axis, label.c_str());
     }
-    dl->AddLine(p0, ImVec2(p0.x, p1.y), axis);
-    dl->AddLine(ImVec2(p0.x, p1.y), p1, axis);
-    dl->AddText(ImVec2(origin.x + 4, p0.y), axis, "MiB/s");
-    const char* xUnit = "message size (log scale)";
-    dl->AddText(ImVec2((p0.x + p1.x - ImGui::CalcTextSize(xUnit).x) / 2, p1.y + 22), axis, xUnit);
+    drawAxes(dl, origin, p0, p1, axis, "message size (log scale)", 22);
 
     std::vector<ImVec2> line;
     for (const auto& c : curves) {

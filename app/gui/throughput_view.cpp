@@ -211,11 +211,7 @@ void ThroughputView::drawChart(float height) {
         const ImVec2 sz = ImGui::CalcTextSize(label.c_str());
         dl->AddText(ImVec2(a.x - sz.x / 2, a.y + 6), axis, label.c_str());
     }
-    dl->AddLine(p0, ImVec2(p0.x, p1.y), axis);
-    dl->AddLine(ImVec2(p0.x, p1.y), p1, axis);
-    dl->AddText(ImVec2(origin.x + 4, p0.y), axis, "MiB/s");
-    const char* xUnit = "seconds since the run started";
-    dl->AddText(ImVec2((p0.x + p1.x - ImGui::CalcTextSize(xUnit).x) / 2, p1.y + 20), axis, xUnit);
+    drawAxes(dl, origin, p0, p1, axis, "seconds since the run started", 20);
 
     std::vector<ImVec2> line;
     for (const auto& r : m_runs) {
