@@ -70,28 +70,34 @@ Status runSender(const ProbeOptions& o, Link& link, Reporter& reporter, LatencyH
     std::vector<unsigned char> msg(o.messageSize);
     for (std::size_t i = kHeader; i < msg.size(); ++i) msg[i] = static_cast<unsigned char>(i * 131u + 7u);
     MessageHeader h{0, static_cast<std::uint32_t>(o.messageSize), 0, payloadChecksum(msg.data() + kHeader, msg.size() - kHeader)};
-    const bool checkClockEach = o.messageSize >= 4096 || o.mode == ProbeMode::PingPong;
+    const bool pingPong = o.mode == ProbeMode::PingPong;
+    const bool checkClockEach = o.messageSize >= 4096;
     reporter.start();
+    // In ping-pong the clock is read once per round trip: the arrival of an echo is also the
+    // send time of the next ping (its round trip includes this side's checks in between).
+    auto now = Clock::now();
     std::uint64_t seq = 0;
     for (; seq < count; ++seq) {
-        if ((checkClockEach || (seq & 63u) == 0) && reporter.expired()) break;
+        if (pingPong ? reporter.expired(now) : (checkClockEach || (seq & 63u) == 0) && reporter.expired(Clock::now())) break;
         h.seq = seq;
         std::memcpy(msg.data(), &h, sizeof h);
         const bool corrupt = o.corruptMessage == seq + 1;
         const std::size_t at = kHeader + static_cast<std::size_t>(seq % (o.messageSize - kHeader));
         if (corrupt) msg[at] ^= 0x5a;
-        const auto t0 = Clock::now();
+        const auto t0 = now;
         if (auto st = link.send(msg.data(), msg.size()); !st) return st;
         if (corrupt) msg[at] ^= 0x5a;
-        if (o.mode == ProbeMode::PingPong) {
+        if (pingPong) {
             while (true) {
                 MessageView v;
-                if (auto st = link.receive(v); !st) {
-                    if (st.error().code == Errc::Timeout && link.datagrams()) {
+                const Status got = link.receive(v);
+                now = Clock::now();
+                if (!got) {
+                    if (got.error().code == Errc::Timeout && link.datagrams()) {
                         ++lost;  // the ping or its echo was dropped; go on with the next one
                         break;
                     }
-                    return st;
+                    return got;
                 }
                 const MessageHeader e = headerOf(v);
                 if (v.size != msg.size() || e.length != msg.size())
@@ -100,7 +106,7 @@ Status runSender(const ProbeOptions& o, Link& link, Reporter& reporter, LatencyH
                     return mismatch("the echo of message " + std::to_string(e.seq) + " does not match its checksum");
                 link.release();
                 if (e.seq == seq) {
-                    rtt.add(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count()));
+                    rtt.add(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - t0).count()));
                     reporter.add(msg.size());
                     break;
                 }
@@ -138,7 +144,7 @@ Status runReceiver(const ProbeOptions& o, Link& link, Reporter& reporter, std::u
             }
             return st;
         }
-        lastArrival = Clock::now();
+        if (link.datagrams()) lastArrival = Clock::now();
         if (v.size < kHeader) return mismatch("a message of " + std::to_string(v.size) + " bytes, shorter than its header");
         const MessageHeader h = headerOf(v);
         if (h.flags & kEndFlag) {
@@ -151,6 +157,10 @@ Status runReceiver(const ProbeOptions& o, Link& link, Reporter& reporter, std::u
             }
             return base::okStatus();
         }
+        // In ping-pong the echo goes out first and the message is checked while the echo travels
+        // (the sender checks the echo as well); a mismatch still ends the run.
+        if (o.mode == ProbeMode::PingPong)
+            if (auto st = link.send(v.data, v.size); !st) return st;
         if (h.length != v.size || v.size != o.messageSize)
             return mismatch("message " + std::to_string(h.seq) + " has " + std::to_string(v.size) + " bytes (header says " +
                             std::to_string(h.length) + ", expected " + std::to_string(o.messageSize) + ")");
@@ -164,8 +174,6 @@ Status runReceiver(const ProbeOptions& o, Link& link, Reporter& reporter, std::u
         } else {
             ++expect;
         }
-        if (o.mode == ProbeMode::PingPong)
-            if (auto st = link.send(v.data, v.size); !st) return st;
         link.release();
         ++arrived;
         reporter.add(v.size);
@@ -258,7 +266,7 @@ void Reporter::tick() {
     }
 }
 
-bool Reporter::expired() const { return Clock::now() >= m_deadline; }
+bool Reporter::expired(Clock::time_point now) const { return now >= m_deadline; }
 
 void Reporter::emitSample(Clock::time_point now) {
     const std::uint64_t us = std::max(usSinceStart(now), m_lastSampleUs);

@@ -119,8 +119,8 @@ public:
         ++m_messages;
         if ((m_messages & 63u) == 0 || bytes >= 4096) tick();
     }
-    /// True once the deadline passed (looks at the clock).
-    [[nodiscard]] bool expired() const;
+    /// True once the deadline has passed at `now`.
+    [[nodiscard]] bool expired(std::chrono::steady_clock::time_point now) const;
     /// Prints the last sample and the done line.
     void finish(std::uint64_t lost, std::uint64_t reordered);
     [[nodiscard]] std::uint64_t total() const { return m_total; }

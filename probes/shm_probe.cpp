@@ -1,26 +1,33 @@
 // ipcscope-probe-shm: two processes share one named shared-memory object (POSIX shm on Linux,
 // a named section on Windows) holding two single-producer single-consumer rings of message
 // slots, one per direction. The sender copies each message into a slot (the one copy); the
-// receiver checks it in place and frees the slot. A side with nothing to do sleeps: on a futex
-// on Linux, on a named auto-reset event on Windows. --spin polls instead (labelled "spin").
+// receiver checks it in place and frees the slot. How a side with nothing to do waits (polls a
+// little, then sleeps on a futex or a named event; --spin: polls) is in shm_wait.h.
+//
+// A slot is published by its own first word, not by a shared counter: every message starts with
+// its sequence number (MessageHeader::seq), which is also its number in its direction (0, 1, 2,
+// ... and the end marker's count), so the sender writes the rest of the message first and that
+// word last (a release store), and the reader waits until the slot's first word is the number it
+// expects (an acquire load). A 64-byte message and its publication are then one cache line, which
+// is all that crosses between the cores; in bulk, the reader polls the slot it reads anyway. send()
+// refuses a message that does not start with its number. The reader hands slots back through a
+// counter of its own that the writer reads only when the ring looks full.
 
 #include "probe_main.h"
+#include "shm_wait.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <new>
 #include <string>
-#include <thread>
 
 #if defined(_WIN32)
 #include <windows.h>
 #else
 #include <fcntl.h>
-#include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #endif
 
@@ -31,28 +38,18 @@ using base::Errc;
 using base::Error;
 using base::Status;
 
-constexpr std::uint64_t kMagic = 0x3272696570637369ull;  // "ipcspir2"
+constexpr std::uint64_t kMagic = 0x3372696570637369ull;  // "ipcspir3"
 constexpr std::size_t kControlBytes = 4096;
-constexpr std::uint32_t kWaitMs = 100;
-/// Before sleeping, a waiter polls this many times (a pause each, a few microseconds in all on x86):
-/// when the other side answers within that time, no futex/event round trip is paid. Not the
-/// --spin mode, which never sleeps.
-constexpr int kSpinBeforeSleep = 256;
+/// The first word of a slot that has never held a message (no message number is this large).
+constexpr std::uint64_t kNeverWritten = ~std::uint64_t{0};
 
-inline void cpuRelax() noexcept {
-#if defined(__x86_64__) || defined(__i386__) || defined(_M_X64)
-    __builtin_ia32_pause();
-#endif
-}
-
-/// One direction's counters, each on its own cache line: the producer's, the consumer's, and
-/// the two sleep words.
+/// One direction's counters, each group on its own cache line: what the reader is done with, and
+/// the two sleep words (the reader's, the writer's).
 struct RingControl {
-    alignas(64) std::atomic<std::uint64_t> written;
     alignas(64) std::atomic<std::uint64_t> read;
     alignas(64) std::atomic<std::uint32_t> dataSeq;
     std::atomic<std::uint32_t> readerWaiting;
-    std::atomic<std::uint64_t> readerTarget;  ///< a sleeping reader wants `written` to reach this
+    std::atomic<std::uint64_t> readerTarget;  ///< a sleeping reader wants message number this - 1 to be there
     alignas(64) std::atomic<std::uint32_t> spaceSeq;
     std::atomic<std::uint32_t> writerWaiting;
     std::atomic<std::uint64_t> writerTarget;  ///< a sleeping writer wants `read` to reach this
@@ -60,6 +57,7 @@ struct RingControl {
 
 struct Control {
     std::uint64_t magic;
+    std::uint64_t messageBytes;
     std::uint64_t slotBytes;
     std::uint64_t slots;
     alignas(64) std::atomic<std::uint32_t> attached;
@@ -69,72 +67,8 @@ struct Control {
 static_assert(sizeof(Control) <= kControlBytes);
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free && std::atomic<std::uint32_t>::is_always_lock_free);
 
-/// Sleeping until a 32-bit word in the shared object changes, and waking the sleeper.
-/// Linux: a futex on the word itself. Windows: one named auto-reset event per word.
-class Sleeper {
-public:
-#if defined(_WIN32)
-    ~Sleeper() {
-        if (m_event) CloseHandle(m_event);
-    }
-    Status open(const std::string& name, bool create) {
-        m_event = create ? CreateEventA(nullptr, FALSE, FALSE, name.c_str()) : OpenEventA(EVENT_MODIFY_STATE | SYNCHRONIZE, FALSE, name.c_str());
-        if (!m_event) return Error::fromWin32(GetLastError(), (create ? "CreateEvent " : "OpenEvent ") + name);
-        return base::okStatus();
-    }
-    void wait(std::atomic<std::uint32_t>&, std::uint32_t) { WaitForSingleObject(m_event, kWaitMs); }
-    void wake(std::atomic<std::uint32_t>&) { SetEvent(m_event); }
-
-private:
-    HANDLE m_event = nullptr;
-#else
-    Status open(const std::string&, bool) { return base::okStatus(); }
-    void wait(std::atomic<std::uint32_t>& word, std::uint32_t seen) {
-        timespec ts{0, static_cast<long>(kWaitMs) * 1000000L};
-        syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT, seen, &ts, nullptr, 0);
-    }
-    void wake(std::atomic<std::uint32_t>& word) {
-        syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE, 1, nullptr, nullptr, 0);
-    }
-#endif
-};
-
-/// Waits until `ready()` holds: polls when spinning, else announces itself in `waiting` and
-/// sleeps on `seq`, which the other side bumps (and wakes) after it changed something.
-template <class Ready>
-void waitUntil(Ready ready, std::atomic<std::uint32_t>& seq, std::atomic<std::uint32_t>& waiting, Sleeper& sleeper, bool spin) {
-    for (int i = 0; i < kSpinBeforeSleep && !spin; ++i) {
-        if (ready()) return;
-        cpuRelax();
-    }
-    while (!ready()) {
-        if (spin) {
-            std::this_thread::yield();
-            continue;
-        }
-        const std::uint32_t seen = seq.load(std::memory_order_relaxed);
-        waiting.store(1, std::memory_order_release);
-        std::atomic_thread_fence(std::memory_order_seq_cst);
-        if (ready()) {
-            waiting.store(0, std::memory_order_relaxed);
-            return;
-        }
-        sleeper.wait(seq, seen);
-        waiting.store(0, std::memory_order_relaxed);
-    }
-}
-
-/// After publishing a counter: wakes the other side if it sleeps and `due()` (what it waits
-/// for has come; looked at only when it sleeps).
-template <class Due>
-void notify(std::atomic<std::uint32_t>& seq, std::atomic<std::uint32_t>& waiting, Sleeper& sleeper, bool spin, Due due) {
-    if (spin) return;
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (waiting.load(std::memory_order_acquire) && due()) {
-        seq.fetch_add(1, std::memory_order_relaxed);
-        sleeper.wake(seq);
-    }
-}
+/// The first word of a slot (slots are 64-byte aligned).
+std::atomic_ref<std::uint64_t> stampOf(unsigned char* slot) { return std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(slot)); }
 
 class ShmLink final : public Link {
 public:
@@ -150,6 +84,7 @@ public:
 
     Status create(const ProbeOptions& o, const std::function<void(const std::string&)>& ready) {
         const std::uint64_t ring = wire::probeShmRingBytes(o.messageSize);
+        const std::uint64_t slot = wire::probeShmSlotBytes(o.messageSize);
         m_size = kControlBytes + 2 * static_cast<std::size_t>(ring);
 #if defined(_WIN32)
         const std::string name = "Local\\ipcscope-probe-shm-" + std::to_string(GetCurrentProcessId());
@@ -175,16 +110,19 @@ public:
         m_base = static_cast<unsigned char*>(p);
 #endif
         m_control = new (m_base) Control{};
-        m_control->slotBytes = o.messageSize;
-        m_control->slots = ring / o.messageSize;
+        m_control->messageBytes = o.messageSize;
+        m_control->slotBytes = slot;
+        m_control->slots = ring / slot;
+        for (std::uint64_t i = 0; i < 2 * m_control->slots; ++i)
+            stampOf(m_base + kControlBytes + static_cast<std::size_t>(i * slot)).store(kNeverWritten, std::memory_order_relaxed);
         std::atomic_thread_fence(std::memory_order_release);
         m_control->magic = kMagic;
         if (auto st = openSleepers(name, true); !st) return st;
         setUp(o, false);
         ready(name);
         // The sender maps the object, then removes its name; wait for it to attach.
-        waitUntil([&] { return m_control->attached.load(std::memory_order_acquire) != 0; }, m_control->attached,
-                  m_control->attachWaiting, m_sleepAttach, o.spin);
+        m_waiter.wait([&] { return m_control->attached.load(std::memory_order_acquire) != 0; }, m_control->attached,
+                      m_control->attachWaiting, m_sleepAttach);
 #if !defined(_WIN32)
         m_unlinkName.clear();
 #endif
@@ -218,53 +156,62 @@ public:
         shm_unlink(name.c_str());  // both ends have it mapped: nothing is left behind if one is killed
 #endif
         m_control = reinterpret_cast<Control*>(m_base);
-        if (m_control->magic != kMagic || m_control->slotBytes != o.messageSize ||
+        if (m_control->magic != kMagic || m_control->messageBytes != o.messageSize ||
+            m_control->slotBytes != wire::probeShmSlotBytes(o.messageSize) ||
             kControlBytes + 2 * m_control->slots * m_control->slotBytes > m_size)
             return Error::make(Errc::Malformed, "the shared-memory object " + name + " does not hold this probe's rings");
         if (auto st = openSleepers(name, false); !st) return st;
         setUp(o, true);
         m_control->attached.store(1, std::memory_order_release);
-        notify(m_control->attached, m_control->attachWaiting, m_sleepAttach, o.spin, [] { return true; });
+        m_waiter.notify(m_control->attached, m_control->attachWaiting, m_sleepAttach, [] { return true; });
         return base::okStatus();
     }
 
     Status send(const unsigned char* msg, std::size_t n) override {
+        std::uint64_t number = 0;
+        if (n >= sizeof number) std::memcpy(&number, msg, sizeof number);
+        if (n < sizeof(MessageHeader) || n > m_messageBytes || number != m_txWritten)
+            return Error::make(Errc::Malformed, "the shm ring takes messages of " + std::to_string(sizeof(MessageHeader)) + " to " +
+                                                    std::to_string(m_messageBytes) + " bytes that start with their number (" +
+                                                    std::to_string(m_txWritten) + " next)");
         RingControl& r = *m_tx;
         if (m_txWritten - m_txReadSeen >= m_slots) {
             // Sleep until a batch of slots is free, not just one: fewer wake-ups.
             r.writerTarget.store(m_txWritten - m_slots + m_batch, std::memory_order_relaxed);
-            waitUntil([&] { return m_txWritten - (m_txReadSeen = r.read.load(std::memory_order_acquire)) < m_slots; }, r.spaceSeq,
-                      r.writerWaiting, *m_txSpaceSleeper, m_spin);
+            m_waiter.wait([&] { return m_txWritten - (m_txReadSeen = r.read.load(std::memory_order_acquire)) < m_slots; }, r.spaceSeq,
+                          r.writerWaiting, *m_txSpaceSleeper);
         }
-        std::memcpy(m_txData + (m_txWritten % m_slots) * m_slotBytes, msg, std::min<std::size_t>(n, m_slotBytes));
-        r.written.store(++m_txWritten, std::memory_order_release);
+        unsigned char* slot = m_txData + (m_txWritten % m_slots) * m_slotBytes;
+        std::memcpy(slot + sizeof number, msg + sizeof number, n - sizeof number);
+        stampOf(slot).store(number, std::memory_order_release);
+        ++m_txWritten;
         // The end marker always wakes the reader; other messages once its batch is there.
-        const bool end = n >= sizeof(MessageHeader) && (reinterpret_cast<const MessageHeader*>(msg)->flags & kEndFlag);
-        notify(r.dataSeq, r.readerWaiting, *m_txDataSleeper, m_spin,
-               [&] { return end || m_txWritten >= r.readerTarget.load(std::memory_order_relaxed); });
+        const bool end = reinterpret_cast<const MessageHeader*>(msg)->flags & kEndFlag;
+        m_waiter.notify(r.dataSeq, r.readerWaiting, *m_txDataSleeper,
+                        [&] { return end || m_txWritten >= r.readerTarget.load(std::memory_order_relaxed); });
         return base::okStatus();
     }
 
     Status receive(MessageView& view) override {
         RingControl& r = *m_rx;
-        if (m_rxWrittenSeen == m_rxRead) {
+        unsigned char* slot = m_rxData + (m_rxRead % m_slots) * m_slotBytes;
+        if (stampOf(slot).load(std::memory_order_acquire) != m_rxRead) {
             r.readerTarget.store(m_rxRead + m_batch, std::memory_order_relaxed);
-            waitUntil([&] { return (m_rxWrittenSeen = r.written.load(std::memory_order_acquire)) != m_rxRead; }, r.dataSeq,
-                      r.readerWaiting, *m_rxDataSleeper, m_spin);
+            m_waiter.wait([&] { return stampOf(slot).load(std::memory_order_acquire) == m_rxRead; }, r.dataSeq, r.readerWaiting,
+                          *m_rxDataSleeper);
         }
-        const unsigned char* slot = m_rxData + (m_rxRead % m_slots) * m_slotBytes;
         MessageHeader h{};
         std::memcpy(&h, slot, sizeof h);
         view.data = slot;
-        view.size = std::min<std::size_t>(h.length, m_slotBytes);
+        view.size = std::min<std::size_t>(h.length, m_messageBytes);
         return base::okStatus();
     }
 
     void release() override {
         RingControl& r = *m_rx;
         r.read.store(++m_rxRead, std::memory_order_release);
-        notify(r.spaceSeq, r.writerWaiting, *m_rxSpaceSleeper, m_spin,
-               [&] { return m_rxRead >= r.writerTarget.load(std::memory_order_relaxed); });
+        m_waiter.notify(r.spaceSeq, r.writerWaiting, *m_rxSpaceSleeper,
+                        [&] { return m_rxRead >= r.writerTarget.load(std::memory_order_relaxed); });
     }
 
 private:
@@ -275,9 +222,10 @@ private:
     }
 
     void setUp(const ProbeOptions& o, bool sender) {
-        m_spin = o.spin;
+        m_waiter = Waiter(o.spin);
         m_slots = m_control->slots;
         m_slotBytes = static_cast<std::size_t>(m_control->slotBytes);
+        m_messageBytes = static_cast<std::size_t>(m_control->messageBytes);
         // A sleeping side is woken when a quarter of the ring is ready for it (bulk), or at
         // once (ping-pong: each message is awaited).
         m_batch = o.mode == ProbeMode::Bulk ? std::max<std::uint64_t>(1, m_slots / 4) : 1;
@@ -308,15 +256,15 @@ private:
     RingControl* m_tx = nullptr;
     RingControl* m_rx = nullptr;
     unsigned char* m_txData = nullptr;
-    const unsigned char* m_rxData = nullptr;
+    unsigned char* m_rxData = nullptr;
     std::uint64_t m_slots = 0;
     std::uint64_t m_batch = 1;
     std::size_t m_slotBytes = 0;
+    std::size_t m_messageBytes = 0;
     std::uint64_t m_txWritten = 0;
     std::uint64_t m_txReadSeen = 0;
     std::uint64_t m_rxRead = 0;
-    std::uint64_t m_rxWrittenSeen = 0;
-    bool m_spin = false;
+    Waiter m_waiter{false};
 #if defined(_WIN32)
     HANDLE m_section = nullptr;
 #else

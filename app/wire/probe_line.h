@@ -51,12 +51,19 @@ enum class ProbeMode : std::uint8_t { Bulk, PingPong };
 [[nodiscard]] std::string_view probeRoleName(ProbeRole role) noexcept;
 [[nodiscard]] std::string_view probeModeName(ProbeMode mode) noexcept;
 
-/// The shm probe's ring, one per direction: whole message slots, at least 4 and at least 8 MiB.
+/// One slot of the shm probe's ring: a message rounded up to whole 64-byte cache lines, so that
+/// no two slots share a line.
+[[nodiscard]] constexpr std::uint64_t probeShmSlotBytes(std::uint64_t messageSize) noexcept {
+    return (messageSize + 63) / 64 * 64;
+}
+
+/// The shm probe's ring, one per direction: whole slots, at least 4 and at least 8 MiB.
 [[nodiscard]] constexpr std::uint64_t probeShmRingBytes(std::uint64_t messageSize) noexcept {
     constexpr std::uint64_t kMinRing = std::uint64_t{8} << 20;
-    if (messageSize == 0) return 0;
-    const std::uint64_t slots = (kMinRing + messageSize - 1) / messageSize;
-    return (slots < 4 ? 4 : slots) * messageSize;
+    const std::uint64_t slot = probeShmSlotBytes(messageSize);
+    if (slot == 0) return 0;
+    const std::uint64_t slots = (kMinRing + slot - 1) / slot;
+    return (slots < 4 ? 4 : slots) * slot;
 }
 
 /// Handshake: the first line of every probe.

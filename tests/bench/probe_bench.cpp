@@ -7,6 +7,7 @@
 // every transport there as JSON and as a chart ('ipcscope probe chart').
 
 #include "core/throughput.h"
+#include "shm_wait.h"
 #include "probe_runner/runner.h"
 #include "wire/probe_line.h"
 
@@ -45,29 +46,27 @@ double median(std::vector<double> v) {
 /// the size of the shm probe's ring (what its sender does, without the receiver).
 double memcpyMiBps(std::uint64_t total, std::size_t message) {
     const std::size_t ringBytes = static_cast<std::size_t>(wire::probeShmRingBytes(message));
-    const std::size_t slots = ringBytes / message;
+    const std::size_t stride = static_cast<std::size_t>(wire::probeShmSlotBytes(message));
+    const std::size_t slots = ringBytes / stride;
     std::vector<unsigned char> src(message, 0x5a), ring(ringBytes, 1);
     const auto t0 = std::chrono::steady_clock::now();
     std::uint64_t done = 0;
     std::size_t slot = 0;
     while (done < total) {
-        std::memcpy(ring.data() + slot * message, src.data(), message);
+        std::memcpy(ring.data() + slot * stride, src.data(), message);
         slot = slot + 1 == slots ? 0 : slot + 1;
         done += message;
     }
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    volatile unsigned char sink = ring[slot * message];
+    volatile unsigned char sink = ring[slot * stride];
     (void)sink;
     return static_cast<double>(total) / core::kMiB / s;
 }
 
-/// The waits of the futex ping-pong poll this many times (a pause each) before sleeping, as the
-/// shm probe's waits do (kSpinBeforeSleep in probes/shm_probe.cpp).
-constexpr int kSpinBeforeSleep = 256;
-
-/// One poll of a waiting side: a pause, and the core given away after kSpinBeforeSleep of them.
+/// One poll of a waiting side of the ceiling below: a pause, and the core given away after
+/// probe::kSpinBeforeSleep of them.
 void relax(int spins) {
-    if (spins < kSpinBeforeSleep) __builtin_ia32_pause();
+    if (spins < probe::kSpinBeforeSleep) probe::cpuRelax();
     else sched_yield();
 }
 
@@ -121,47 +120,47 @@ double crossCoreCeilingMiBps(std::uint64_t total, std::size_t message) {
 }
 
 /// Round trips per second of a plain futex ping-pong between two processes over one shared
-/// page: the floor under any shared-memory round trip with a sleeping wait. Each wait polls
-/// kSpinBeforeSleep times before FUTEX_WAIT, as the probe's do.
+/// page: a 32-bit word each way, and the futex word and waiting flag of that way on another cache
+/// line. Both sides wait and wake with the shm probe's own code (probe::Waiter, probes/shm_wait.h:
+/// the same polls before FUTEX_WAIT, FUTEX_WAKE only for a side that sleeps), so the two differ
+/// only in what the probe carries and checks: the floor under any shared-memory round trip.
 double futexPingPongPerSecond(std::uint64_t roundTrips) {
-    auto* words = static_cast<std::atomic<std::uint32_t>*>(
-        mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
-    if (words == MAP_FAILED) return 0;
-    auto& ping = words[0];
-    auto& pong = words[16];  // another cache line
-    ping = 0;
-    pong = 0;
-    auto waitFor = [](std::atomic<std::uint32_t>& w, std::uint32_t value) {
-        for (int i = 0; i < kSpinBeforeSleep; ++i) {
-            if (w.load(std::memory_order_acquire) == value) return;
-            __builtin_ia32_pause();
-        }
-        while (w.load(std::memory_order_acquire) != value) {
-            const std::uint32_t seen = w.load(std::memory_order_relaxed);
-            if (seen == value) break;
-            syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&w), FUTEX_WAIT, seen, nullptr, nullptr, 0);
-        }
+    struct Way {
+        alignas(64) std::atomic<std::uint32_t> value;
+        alignas(64) std::atomic<std::uint32_t> seq;
+        std::atomic<std::uint32_t> waiting;
     };
-    auto post = [](std::atomic<std::uint32_t>& w, std::uint32_t value) {
-        w.store(value, std::memory_order_release);
-        syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&w), FUTEX_WAKE, 1, nullptr, nullptr, 0);
+    void* page = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED) return 0;
+    Way* ways = new (page) Way[2]{};
+    Way& ping = ways[0];
+    Way& pong = ways[1];
+    probe::Sleeper sleeper;
+    auto post = [&](probe::Waiter& w, Way& way, std::uint32_t value) {
+        way.value.store(value, std::memory_order_release);
+        w.notify(way.seq, way.waiting, sleeper, [] { return true; });
+    };
+    auto waitFor = [&](probe::Waiter& w, Way& way, std::uint32_t value) {
+        w.wait([&] { return way.value.load(std::memory_order_acquire) == value; }, way.seq, way.waiting, sleeper);
     };
     const pid_t child = fork();
     if (child == 0) {
+        probe::Waiter w(false);
         for (std::uint32_t i = 1; i <= roundTrips; ++i) {
-            waitFor(ping, i);
-            post(pong, i);
+            waitFor(w, ping, i);
+            post(w, pong, i);
         }
         _exit(0);
     }
+    probe::Waiter w(false);
     const auto t0 = std::chrono::steady_clock::now();
     for (std::uint32_t i = 1; i <= roundTrips; ++i) {
-        post(ping, i);
-        waitFor(pong, i);
+        post(w, ping, i);
+        waitFor(w, pong, i);
     }
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     waitpid(child, nullptr, 0);
-    munmap(words, 4096);
+    munmap(page, 4096);
     return static_cast<double>(roundTrips) / s;
 }
 
@@ -238,7 +237,15 @@ struct Row {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const int runs = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
+    // [runs [DOCS_DIR]] [--only=GROUPS]: GROUPS is a comma list of shm-bulk, shm-pingpong, tcp, others.
+    std::vector<std::string> args;
+    std::string only;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strncmp(argv[i], "--only=", 7) == 0) only = std::string(",") + (argv[i] + 7) + ",";
+        else args.emplace_back(argv[i]);
+    }
+    auto wanted = [&](const char* group) { return only.empty() || only.find(std::string(",") + group + ",") != std::string::npos; };
+    const int runs = !args.empty() ? std::max(1, std::atoi(args[0].c_str())) : 5;
     constexpr std::uint64_t kShmBytes = 2ull << 30, kTcpBytes = 2ull << 30, kRoundTrips = 100000;
     using wire::ProbeMode;
     Row shm64{"`shm` bulk, 64 KiB", "memcpy 64 KiB into ring slots", {}, {}, "MiB/s"};
@@ -258,19 +265,27 @@ int main(int argc, char** argv) {
     getloadavg(loadStart, 3);
     for (int i = 0; i < runs; ++i) {  // interleaved, so that load changes hit all alike
         std::fprintf(stderr, "run %d of %d\n", i + 1, runs);
-        shm64.referenceValues.push_back(memcpyMiBps(kShmBytes, 64u << 10));
-        add(shm64, runProbe("shm", ProbeMode::Bulk, kShmBytes, 64u << 10), false);
-        shm64c.referenceValues.push_back(crossCoreCeilingMiBps(kShmBytes, 64u << 10));
-        shm1m.referenceValues.push_back(memcpyMiBps(kShmBytes, 1u << 20));
-        add(shm1m, runProbe("shm", ProbeMode::Bulk, kShmBytes, 1u << 20), false);
-        shm1mc.referenceValues.push_back(crossCoreCeilingMiBps(kShmBytes, 1u << 20));
-        shmPp.referenceValues.push_back(futexPingPongPerSecond(kRoundTrips));
-        add(shmPp, runProbe("shm", ProbeMode::PingPong, kRoundTrips * 64, 64), true);
-        tcp.referenceValues.push_back(iperf3MiBps(2));
-        add(tcp, runProbe("tcp", ProbeMode::Bulk, kTcpBytes, 64u << 10), false);
-        add(pipe, runProbe("pipe", ProbeMode::Bulk, kTcpBytes, 64u << 10), false);
-        add(unixRow, runProbe("unix", ProbeMode::Bulk, kTcpBytes, 64u << 10), false);
-        add(udp, runProbe("udp", ProbeMode::Bulk, kTcpBytes / 4, 16u << 10), false);
+        if (wanted("shm-bulk")) {
+            shm64.referenceValues.push_back(memcpyMiBps(kShmBytes, 64u << 10));
+            add(shm64, runProbe("shm", ProbeMode::Bulk, kShmBytes, 64u << 10), false);
+            shm64c.referenceValues.push_back(crossCoreCeilingMiBps(kShmBytes, 64u << 10));
+            shm1m.referenceValues.push_back(memcpyMiBps(kShmBytes, 1u << 20));
+            add(shm1m, runProbe("shm", ProbeMode::Bulk, kShmBytes, 1u << 20), false);
+            shm1mc.referenceValues.push_back(crossCoreCeilingMiBps(kShmBytes, 1u << 20));
+        }
+        if (wanted("shm-pingpong")) {
+            shmPp.referenceValues.push_back(futexPingPongPerSecond(kRoundTrips));
+            add(shmPp, runProbe("shm", ProbeMode::PingPong, kRoundTrips * 64, 64), true);
+        }
+        if (wanted("tcp")) {
+            tcp.referenceValues.push_back(iperf3MiBps(2));
+            add(tcp, runProbe("tcp", ProbeMode::Bulk, kTcpBytes, 64u << 10), false);
+        }
+        if (wanted("others")) {
+            add(pipe, runProbe("pipe", ProbeMode::Bulk, kTcpBytes, 64u << 10), false);
+            add(unixRow, runProbe("unix", ProbeMode::Bulk, kTcpBytes, 64u << 10), false);
+            add(udp, runProbe("udp", ProbeMode::Bulk, kTcpBytes / 4, 16u << 10), false);
+        }
     }
     std::printf("| probe (two processes) | median | verified | reference | median | ratio |\n|---|---:|---|---|---:|---:|\n");
     bool ok = true;
@@ -280,6 +295,7 @@ int main(int argc, char** argv) {
     shm64c.verified = shm64.verified;
     shm1mc.verified = shm1m.verified;
     for (const Row* r : {&shm64, &shm64c, &shm1m, &shm1mc, &shmPp, &tcp, &pipe, &unixRow, &udp}) {
+        if (r->probeValues.empty()) continue;
         const double p = median(r->probeValues), ref = median(r->referenceValues);
         ok = ok && p > 0 && r->verified;
         if (r->reference.empty())
@@ -289,9 +305,9 @@ int main(int argc, char** argv) {
                         r->reference.c_str(), ref, r->unit.c_str(), ref > 0 ? p / ref : 0);
     }
     getloadavg(loadEnd, 3);
-    if (argc > 2) {
+    if (args.size() > 1) {
         // The sweep chart for the docs: every transport, 64 B to 4 MiB, with the CLI itself.
-        const std::string dir = argv[2];
+        const std::string dir = args[1];
         const std::string sweep = std::string(IPCSCOPE_BIN) + " probe run shm pipe unix tcp udp --sweep --bytes 256M --seconds 2 --json > " +
                                   dir + "/probe-sweep.json";
         const std::string chart = std::string(IPCSCOPE_BIN) + " probe chart " + dir + "/probe-sweep.json --out " + dir +
