@@ -83,7 +83,7 @@ public:
     }
 
     Status create(const ProbeOptions& o, const std::function<void(const std::string&)>& ready) {
-        const std::uint64_t ring = wire::probeShmRingBytes(o.messageSize);
+        const std::uint64_t ring = wire::probeShmRingBytes(o.messageSize, o.mode);
         const std::uint64_t slot = wire::probeShmSlotBytes(o.messageSize);
         m_size = kControlBytes + 2 * static_cast<std::size_t>(ring);
 #if defined(_WIN32)

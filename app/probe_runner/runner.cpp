@@ -138,7 +138,7 @@ core::Status runProbe(const RunSpec& spec, RunResult& r, const LineCallback& onL
     const TransportInfo* t = findTransport(spec.transport);
     const std::string who = std::string("the ") + t->name + " probe";
     r = RunResult{};
-    if (t->name == std::string("shm")) r.ringBytes = wire::probeShmRingBytes(spec.messageSize);
+    if (t->name == std::string("shm")) r.ringBytes = wire::probeShmRingBytes(spec.messageSize, spec.mode);
 
     Side sides[2] = {{"receiver", nullptr, &r.receiver}, {"sender", nullptr, &r.sender}};
     auto killAll = [&] {

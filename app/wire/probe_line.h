@@ -57,12 +57,15 @@ enum class ProbeMode : std::uint8_t { Bulk, PingPong };
     return (messageSize + 63) / 64 * 64;
 }
 
-/// The shm probe's ring, one per direction: whole slots, at least 4 and at least 8 MiB.
-[[nodiscard]] constexpr std::uint64_t probeShmRingBytes(std::uint64_t messageSize) noexcept {
-    constexpr std::uint64_t kMinRing = std::uint64_t{8} << 20;
+/// The shm probe's ring, one per direction: whole slots, at least 4. In bulk mode at least 8 MiB;
+/// in ping-pong, where one message at a time is under way each way, at least 4 KiB, which stays
+/// in the caches (a ping-pong walking through 8 MiB of slots ran ten times slower on the 2-vCPU
+/// EPYC of docs/benchmarks.md).
+[[nodiscard]] constexpr std::uint64_t probeShmRingBytes(std::uint64_t messageSize, ProbeMode mode) noexcept {
+    const std::uint64_t minRing = mode == ProbeMode::PingPong ? std::uint64_t{4} << 10 : std::uint64_t{8} << 20;
     const std::uint64_t slot = probeShmSlotBytes(messageSize);
     if (slot == 0) return 0;
-    const std::uint64_t slots = (kMinRing + slot - 1) / slot;
+    const std::uint64_t slots = (minRing + slot - 1) / slot;
     return (slots < 4 ? 4 : slots) * slot;
 }
 

@@ -45,7 +45,7 @@ double median(std::vector<double> v) {
 /// MiB/s of copying `total` bytes in `message`-byte pieces into successive slots of a buffer of
 /// the size of the shm probe's ring (what its sender does, without the receiver).
 double memcpyMiBps(std::uint64_t total, std::size_t message) {
-    const std::size_t ringBytes = static_cast<std::size_t>(wire::probeShmRingBytes(message));
+    const std::size_t ringBytes = static_cast<std::size_t>(wire::probeShmRingBytes(message, wire::ProbeMode::Bulk));
     const std::size_t stride = static_cast<std::size_t>(wire::probeShmSlotBytes(message));
     const std::size_t slots = ringBytes / stride;
     std::vector<unsigned char> src(message, 0x5a), ring(ringBytes, 1);
@@ -78,7 +78,7 @@ void relax(int spins) {
 /// the shm probe's bulk mode on this machine, when the machine is quiet (under load, a waiting
 /// side gives its core away instead of sleeping until woken, which the probe does better).
 double crossCoreCeilingMiBps(std::uint64_t total, std::size_t message) {
-    const std::size_t ringBytes = static_cast<std::size_t>(wire::probeShmRingBytes(message));
+    const std::size_t ringBytes = static_cast<std::size_t>(wire::probeShmRingBytes(message, wire::ProbeMode::Bulk));
     const std::size_t slots = ringBytes / message;
     const std::size_t mapped = 4096 + ringBytes;
     auto* base = static_cast<unsigned char*>(mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));

@@ -115,7 +115,7 @@ TEST(ProbeCli, PingPongSweepPrintsOneObjectPerRunAndProgressOnStderr) {
         EXPECT_LE(l["p50"].get<std::uint64_t>(), l["p99"].get<std::uint64_t>());
         EXPECT_LE(l["p99"].get<std::uint64_t>(), l["p999"].get<std::uint64_t>());
         EXPECT_GT(o["round_trips_per_second"].get<double>(), 0.0);
-        if (i < 9) EXPECT_EQ(o["ring_bytes"], std::max<std::uint64_t>(8u << 20, 4 * o["message_size"].get<std::uint64_t>()));
+        if (i < 9) EXPECT_EQ(o["ring_bytes"], std::max<std::uint64_t>(4u << 10, 4 * o["message_size"].get<std::uint64_t>()));
         else EXPECT_EQ(o["lost"], 0u);
     }
     (void)secs;

@@ -93,7 +93,7 @@ void expectVerified(const probe::RunSpec& s) {
         EXPECT_FALSE(r.sender.latency().has_value());
     }
     if (s.transport == "shm") {
-        EXPECT_EQ(r.ringBytes, wire::probeShmRingBytes(s.messageSize));
+        EXPECT_EQ(r.ringBytes, wire::probeShmRingBytes(s.messageSize, s.mode));
     }
     std::printf("[ probe    ] %-4s %-8s %llu bytes in %llu us: %.1f MiB/s (%lld ms with start-up)\n", s.transport.c_str(),
                 std::string(wire::probeModeName(s.mode)).c_str(), static_cast<unsigned long long>(r.receiver.done()->totalBytes),
