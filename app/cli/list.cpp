@@ -97,11 +97,13 @@ Runner addList(CLI::App& app) {
         sel->deepConnect = opt->deepConnect;
         sel->deepMatch = opt->filter;  // connect only to what will be shown
         sel->dbusAddresses = opt->dbusAddresses;
+        platform::prepareOneShotHeap();  // one snapshot, printed, then exit
         core::Snapshot snap = core::takeSnapshot(*sel);
         std::erase_if(snap.objects, [&](const core::IpcObject& o) { return !matches(o, *opt); });
         sortObjects(snap.objects, opt->sort);
         if (opt->json) {
-            std::fputs(core::renderJson(snap).c_str(), stdout);
+            // Streamed: a snapshot of tens of thousands of rows is megabytes of text.
+            core::writeJson(snap, [](std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); });
         } else {
             core::Snapshot shown = snap;
             auto errors = std::move(shown.errors);
