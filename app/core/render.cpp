@@ -11,7 +11,6 @@
 #include <cctype>
 #include <charconv>
 #include <cstdio>
-#include <cstring>
 
 namespace ipcscope::core {
 
@@ -90,12 +89,9 @@ public:
             plain &= u >= 0x20 && u < 0x7f && c != '"' && c != '\\';
         }
         if (plain) {
-            const std::size_t at = m_out.size();
-            m_out.resize(at + s.size() + 2);
-            char* p = m_out.data() + at;
-            *p = '"';
-            std::memcpy(p + 1, s.data(), s.size());
-            p[s.size() + 1] = '"';
+            m_out += '"';  // appended, not resized: a resize would clear the bytes before the copy
+            m_out.append(s.data(), s.size());
+            m_out += '"';
         } else {
             m_out += base::jsonString(s);
         }
