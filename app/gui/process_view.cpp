@@ -8,6 +8,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 namespace ipcscope::gui {
@@ -128,11 +129,15 @@ void ProcessView::drawProcess() {
     std::int64_t openPid = 0;
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_Resizable |
                                   ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
-    // Exactly the header and the peers (plus the outer border), capped at a third of the view.
+    // Exactly the header and the peers (plus the outer border); past about a third of the view the table
+    // shows as many whole rows as fit there and scrolls.
     const ImGuiStyle& style = ImGui::GetStyle();
     const float rowHeight = ImGui::GetTextLineHeight() + 2.0f * style.CellPadding.y;
-    const float peersHeight = std::min(ImGui::GetContentRegionAvail().y * 0.35f,
-                                       rowHeight * static_cast<float>(m_peers.size() + 1) + 2.0f * style.ChildBorderSize);
+    const float borders = 2.0f * style.ChildBorderSize;
+    const auto fitting = static_cast<std::size_t>(
+        std::max(1.0f, std::floor((ImGui::GetContentRegionAvail().y * 0.35f - borders) / rowHeight) - 1.0f));
+    const bool scrolls = m_peers.size() > fitting;
+    const float peersHeight = rowHeight * static_cast<float>(std::min(m_peers.size(), fitting) + 1) + borders;
     const ImVec2 peersAt = ImGui::GetCursorScreenPos();
     const float peersWidth = ImGui::GetContentRegionAvail().x;
     if (!m_peers.empty() && ImGui::BeginTable("peers", 4, flags, ImVec2(0, peersHeight))) {
@@ -161,7 +166,7 @@ void ProcessView::drawProcess() {
                 ImGui::TextUnformatted(peer.kinds.c_str());
             }
         ImGui::EndTable();
-        noteText("peers-table", std::to_string(m_peers.size()), peersAt.x, peersAt.y, peersAt.x + peersWidth, peersAt.y + peersHeight);
+        noteText("peers-table", std::to_string(m_peers.size()) + (scrolls ? " scrolls" : ""), peersAt.x, peersAt.y, peersAt.x + peersWidth, peersAt.y + peersHeight);
     }
     if (ImGui::BeginTable("held", 4, flags)) {
         ImGui::TableSetupScrollFreeze(0, 1);
