@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <numeric>
 #include <tuple>
 
 namespace ipcscope::core {
@@ -134,10 +135,30 @@ bool Snapshot::wantsDeepLook(std::string_view name) const {
 }
 
 void Snapshot::sort() {
-    std::stable_sort(objects.begin(), objects.end(), [](const IpcObject& a, const IpcObject& b) {
+    // Sorts positions, then moves each row once into its place: a stable sort of the rows
+    // themselves would allocate a buffer of half the rows and move each row several times.
+    std::vector<std::uint32_t> order(objects.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::stable_sort(order.begin(), order.end(), [this](std::uint32_t i, std::uint32_t j) {
+        const IpcObject& a = objects[i];
+        const IpcObject& b = objects[j];
         return std::tuple(static_cast<int>(a.family()), static_cast<int>(a.kind), std::string_view(a.name)) <
                std::tuple(static_cast<int>(b.family()), static_cast<int>(b.kind), std::string_view(b.name));
     });
+    // Position k takes the row at order[k]: follow each cycle of the permutation once.
+    for (std::size_t start = 0; start < order.size(); ++start) {
+        if (order[start] == start) continue;
+        IpcObject held = std::move(objects[start]);
+        std::size_t k = start;
+        while (order[k] != start) {
+            const std::size_t from = order[k];
+            objects[k] = std::move(objects[from]);
+            order[k] = static_cast<std::uint32_t>(k);
+            k = from;
+        }
+        objects[k] = std::move(held);
+        order[k] = static_cast<std::uint32_t>(k);
+    }
 }
 
 std::string isoUtc(std::chrono::system_clock::time_point t) {

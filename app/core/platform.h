@@ -25,6 +25,12 @@ namespace ipcscope::platform {
 /// page on Windows (GetOEMCP), base::kDefaultOemCodePage elsewhere.
 [[nodiscard]] unsigned oemCodePage();
 
+/// For a process that takes one snapshot, prints it and exits (`ipcscope list`): prepares the
+/// heap so that the tens of megabytes of small blocks a large snapshot allocates, each touched
+/// once, cost few page faults (on Linux the heap is backed by transparent huge pages where the
+/// system allows them on request). Long-running processes (the GUI, serve) do not call it.
+void prepareOneShotHeap();
+
 /// Appends the objects of the given families (all supported on this platform) to the
 /// snapshot. A failure of one source becomes a SnapshotError; a failure on one object is
 /// stored on its row; deniedProcesses counts processes that could not be inspected.

@@ -11,7 +11,6 @@
 #include <cctype>
 #include <charconv>
 #include <cstdio>
-#include <cstring>
 
 namespace ipcscope::core {
 
@@ -76,6 +75,13 @@ class JsonWriter {
 public:
     explicit JsonWriter(std::string& out) : m_out(out) {}
 
+    /// Hands what is written so far to `sink` once it passes `atLeast` bytes (none: keep all).
+    void flushTo(const JsonSink* sink, std::size_t atLeast) {
+        if (!sink || m_out.size() < atLeast) return;
+        (*sink)(m_out);
+        m_out.clear();
+    }
+
     void string(std::string_view s) {
         bool plain = true;
         for (char c : s) {
@@ -83,12 +89,9 @@ public:
             plain &= u >= 0x20 && u < 0x7f && c != '"' && c != '\\';
         }
         if (plain) {
-            const std::size_t at = m_out.size();
-            m_out.resize(at + s.size() + 2);
-            char* p = m_out.data() + at;
-            *p = '"';
-            std::memcpy(p + 1, s.data(), s.size());
-            p[s.size() + 1] = '"';
+            m_out += '"';  // appended, not resized: a resize would clear the bytes before the copy
+            m_out.append(s.data(), s.size());
+            m_out += '"';
         } else {
             m_out += base::jsonString(s);
         }
@@ -257,11 +260,12 @@ void writeObject(JsonWriter& w, const IpcObject& obj, int indent) {
     w.close('}', indent);
 }
 
-}  // namespace
+// The text is written into `out`; with a sink, `out` is handed to it and emptied every
+// kJsonChunk bytes, so a snapshot of tens of thousands of rows never holds its megabytes of
+// text in memory at once (fresh memory costs a page fault per 4 KiB).
+constexpr std::size_t kJsonChunk = 64 * 1024;
 
-std::string renderJson(const Snapshot& snap) {
-    std::string out;
-    out.reserve(4096 + snap.objects.size() * 768);  // a pretty-printed row takes 400-700 bytes
+void writeSnapshot(const Snapshot& snap, std::string& out, const JsonSink* sink) {
     JsonWriter w(out);
     Emit e{w};
     w.open('{');
@@ -284,6 +288,7 @@ std::string renderJson(const Snapshot& snap) {
             w.item(4);
             writeObject(w, o, 4);
             w.afterValue();
+            w.flushTo(sink, kJsonChunk);
         }
         w.close(']', 2);
     });
@@ -292,7 +297,22 @@ std::string renderJson(const Snapshot& snap) {
     e.json("errors", 2, errs);
     w.close('}', 0);
     out += '\n';
+    w.flushTo(sink, 0);
+}
+
+}  // namespace
+
+std::string renderJson(const Snapshot& snap) {
+    std::string out;
+    out.reserve(4096 + snap.objects.size() * 768);  // a pretty-printed row takes 400-700 bytes
+    writeSnapshot(snap, out, nullptr);
     return out;
+}
+
+void writeJson(const Snapshot& snap, const JsonSink& sink) {
+    std::string chunk;
+    chunk.reserve(kJsonChunk + 16 * 1024);  // a chunk ends after the row that passes kJsonChunk
+    writeSnapshot(snap, chunk, &sink);
 }
 
 std::string humanSize(std::optional<std::uint64_t> size) {

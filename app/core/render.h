@@ -6,7 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ipcscope::core {
@@ -20,6 +22,12 @@ namespace ipcscope::core {
 
 /// Pretty JSON text with a trailing newline.
 [[nodiscard]] std::string renderJson(const Snapshot& snap);
+
+/// Receives JSON text piece by piece.
+using JsonSink = std::function<void(std::string_view)>;
+/// The same bytes as renderJson, handed to `sink` in pieces of about 64 KiB as they are
+/// written (for output that goes straight to a file or a pipe).
+void writeJson(const Snapshot& snap, const JsonSink& sink);
 
 /// One-line summary of an object's scalar details ("instances=2/4 end=server").
 [[nodiscard]] std::string detailSummary(const IpcObject& obj);

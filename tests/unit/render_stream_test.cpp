@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace ipcscope::core;
 
 namespace {
@@ -55,4 +57,32 @@ TEST(RenderStream, AwkwardValuesMatchTheTree) {
     s.objects.push_back(c);
     s.errors.push_back({std::nullopt, Kind::Memfd, Error::fromErrno(13, "denied")});
     EXPECT_EQ(renderJson(s), viaTree(s));
+}
+
+TEST(RenderStream, PiecesOfALargeSnapshotAddUpToTheSameText) {
+    Snapshot s;
+    s.host = "h";
+    s.families = {Family::Pipes};
+    for (int i = 0; i < 2000; ++i) {  // about 500 KiB of text: several 64 KiB pieces
+        IpcObject o;
+        o.kind = Kind::UnixSocket;
+        o.name = "socket:[" + std::to_string(i) + "]";
+        o.details["inode"] = i;
+        o.details["type"] = "stream";
+        o.addHolder({100 + i, "holder", "fd 3"});
+        s.objects.push_back(std::move(o));
+    }
+    s.errors.push_back({Family::Pipes, std::nullopt, Error::fromErrno(13, "denied")});
+    std::string joined;
+    std::size_t pieces = 0, largest = 0;
+    writeJson(s, [&](std::string_view text) {
+        joined += text;
+        ++pieces;
+        largest = std::max(largest, text.size());
+    });
+    const std::string whole = renderJson(s);
+    EXPECT_EQ(joined, whole);
+    EXPECT_EQ(joined, viaTree(s));
+    EXPECT_GT(pieces, 4u);                  // streamed, not handed over at the end in one piece
+    EXPECT_LT(largest, 80u * 1024);         // and never much more than one chunk held at once
 }

@@ -11,7 +11,7 @@
 namespace ipcscope::lnx {
 
 /// Fills a row's details: keys are appended without a lookup (each is set once) into storage
-/// reserved up front. With tens of thousands of rows the lookups and regrowth of an
+/// reserved up front and trimmed to fit at the end. With tens of thousands of rows the lookups and regrowth of an
 /// ordered_json object cost more than everything else a collector does.
 class Details {
 public:
@@ -19,6 +19,13 @@ public:
         : m_obj((details = nlohmann::ordered_json::object()).get_ref<nlohmann::ordered_json::object_t&>()) {
         m_obj.reserve(expectedKeys);
     }
+    /// Gives back what the reservation did not use: the freed block serves the next row's
+    /// reservation, so the rows together take only the memory their keys need.
+    ~Details() {
+        if (m_obj.size() < m_obj.capacity()) m_obj.shrink_to_fit();
+    }
+    Details(const Details&) = delete;
+    Details& operator=(const Details&) = delete;
     template <class V>
     void add(std::string_view key, V&& value) {
         m_obj.emplace_back(std::piecewise_construct, std::forward_as_tuple(key), std::forward_as_tuple(std::forward<V>(value)));

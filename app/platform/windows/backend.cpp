@@ -33,6 +33,8 @@ bool isElevated() {
 
 unsigned oemCodePage() { return GetOEMCP(); }
 
+void prepareOneShotHeap() {}  // not measured on Windows: the heap is left as it is
+
 void collect(std::span<const core::Family> families, core::Snapshot& out) {
     // Shared by the collectors: the handle table is read once, and only if one needs it.
     win::Context ctx;
