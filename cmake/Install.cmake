@@ -13,14 +13,14 @@ if(WIN32)
                "${IPCSCOPE_ICON}" "${IPCSCOPE_MANIFEST}")
 endif()
 
-set(_probe_targets "")
+set(IPCSCOPE_PROBE_TARGETS "")
 foreach(p IN ITEMS shm pipe socket)
   if(TARGET ipcscope_probe_${p})
-    list(APPEND _probe_targets ipcscope_probe_${p})
+    list(APPEND IPCSCOPE_PROBE_TARGETS ipcscope_probe_${p})
   endif()
 endforeach()
 install(TARGETS ipcscope RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
-install(TARGETS ${_probe_targets} RUNTIME DESTINATION "${IPCSCOPE_INSTALL_PROBEDIR}")
+install(TARGETS ${IPCSCOPE_PROBE_TARGETS} RUNTIME DESTINATION "${IPCSCOPE_INSTALL_PROBEDIR}")
 
 set(IPCSCOPE_PACKAGE_MAINTAINER "ipcscope developers <dev@ipcscope.invalid>" CACHE STRING
     "Maintainer of the packages (name <address>)")
