@@ -4,6 +4,7 @@
 
 #include "core/platform.h"
 
+#include <fmt/format.h>
 #include <imgui.h>
 
 #include <algorithm>
@@ -83,9 +84,12 @@ std::optional<core::Family> OverviewView::draw(const core::Snapshot* snap) {
         ImGui::TextDisabled("taking the first snapshot...");
         return std::nullopt;
     }
-    if (snap->deniedProcesses > 0)
-        ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "%u processes could not be read: what they hold is missing. Run as %s to see everything.",
-                           snap->deniedProcesses, snap->platform == core::Platform::Windows ? "administrator" : "root");
+    if (snap->deniedProcesses > 0) {
+        const std::string text = fmt::format("{} processes could not be read: what they hold is missing. Run as {} to see everything.",
+                                             snap->deniedProcesses, snap->platform == core::Platform::Windows ? "administrator" : "root");
+        ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "%s", text.c_str());
+        noteItem("permission-gap", text);
+    }
     constexpr int kColumns = 3;
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
     const float width = (ImGui::GetContentRegionAvail().x - spacing * (kColumns - 1)) / kColumns;

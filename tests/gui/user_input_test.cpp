@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <sys/stat.h>
@@ -651,6 +652,65 @@ TEST(GuiUserInput, FailedSourceIsExplainedInItsTab) {
     bool failed = false;
     for (const auto& i : d.withRole("tab-state")) failed = failed || (i.text.rfind("failed: ", 0) == 0 && i.text.find(nobus) != std::string::npos);
     EXPECT_TRUE(failed) << "no 'failed: ... " << nobus << "' in the services tab";
+}
+
+// Run as a user who cannot read other users' processes, the overview and each family tab say
+// how many processes were hidden and to run as root; what the user's own process holds is shown.
+TEST(GuiUserInput, PermissionGapIsShownWhenNotRoot) {
+    ASSERT_EQ(::geteuid(), 0u) << "this test drops to user nobody and needs root to do so";
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    ASSERT_EQ(::chmod(dir.path().c_str(), 0777), 0);  // nobody writes its output and settings here
+    const std::string unique = "gap-fifo-" + std::to_string(::getpid());
+    const std::string fifo = dir.file(unique);
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0666), 0);
+    ASSERT_EQ(::chmod(fifo.c_str(), 0666), 0);
+    // nobody's own process holding the FIFO (dumpable again after the credential change, as a
+    // process exec'ed as nobody would be).
+    int ready[2];
+    ASSERT_EQ(::pipe(ready), 0);
+    const pid_t own = ::fork();
+    if (own == 0) {
+        ::close(ready[0]);
+        const bool ok = ::setgid(65534) == 0 && ::setuid(65534) == 0 && ::prctl(PR_SET_DUMPABLE, 1) == 0 &&
+                        ::open(fifo.c_str(), O_RDWR | O_NONBLOCK) >= 0;
+        const char c = ok ? '1' : '0';
+        if (::write(ready[1], &c, 1) != 1 || !ok) ::_exit(1);
+        ::pause();
+        ::_exit(0);
+    }
+    ASSERT_GT(own, 0);
+    ::close(ready[1]);
+    char c = 0;
+    const bool holding = ::read(ready[0], &c, 1) == 1 && c == '1';
+    ::close(ready[0]);
+    const std::string out = dir.file("out.txt");
+    const std::string script = dir.file("script.txt");
+    std::ofstream(script) << "wait-data\nframes 3\ndump overview\nclick tab pipes\nframes 2\nclick filter\nframes 2\ntype " << unique
+                         << "\nframes 3\ndump pipes\n";
+    ::chmod(script.c_str(), 0644);
+    // -ac: the X server takes clients without the cookie, which nobody cannot read.
+    auto r = runCmd({"xvfb-run", "-a", "-s", "-screen 0 1280x800x24 -ac", "setpriv", "--reuid=65534", "--regid=65534",
+                     "--clear-groups", IPCSCOPE_BIN, "gui", "--size", "1280x800", "--interval", "600000", "--test-script", script,
+                     "--test-output", out},
+                    120, {"IPCSCOPE_CONFIG_DIR=" + dir.path() + "/config", "HOME=" + dir.path()});
+    ::kill(own, SIGKILL);
+    ::waitpid(own, nullptr, 0);
+    ASSERT_TRUE(holding) << "the helper could not become nobody and open the FIFO";
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Output o = readOutput(out);
+    ASSERT_TRUE(o.dumps.count("overview") && o.dumps.count("pipes"));
+    const auto gap = o.dumps.at("overview").withRole("permission-gap");
+    ASSERT_EQ(gap.size(), 1u) << "the overview does not say that processes were hidden";
+    EXPECT_GT(std::stoul(gap[0].text), 0u) << gap[0].text;
+    EXPECT_NE(gap[0].text.find("Run as root"), std::string::npos) << gap[0].text;
+    const Dump& pipes = o.dumps.at("pipes");
+    EXPECT_TRUE(pipes.has("tab-selected", "pipes"));
+    bool told = false;
+    for (const auto& i : pipes.withRole("tab-state"))
+        told = told || (i.text.find("processes could not be read") != std::string::npos && i.text.find("Run as root") != std::string::npos);
+    EXPECT_TRUE(told) << "the pipes tab does not say that processes were hidden";
+    EXPECT_TRUE(pipes.has("cell", fifo)) << "nobody's own FIFO is not in the pipes table";
 }
 
 // A cell cut by its column (a FIFO with a long path in the Name column) is clipped there and shows
