@@ -211,7 +211,9 @@ TEST(InjectCopyData, Win32WindowGetsTheBytesAndDwData) {
 TEST(InjectCopyData, ListenEchoesAndMissingOrSilentWindowsFail) {
     const std::string cls = "ipcscope-cdl-" + uniqueName();
     Background l("listen", {"copydata:" + cls, "--echo", "--count", "1", "--seconds", "30", "--json"});
-    ASSERT_TRUE(waitForWindow(cls));
+    // Started under Wine on a busy machine, the listener can take seconds: its own word first.
+    ASSERT_TRUE(l.listening()) << l.join().err;
+    ASSERT_TRUE(waitForWindow(cls)) << "the listener is listening, but no message-only window of class " << cls;
     // The handle form, as a window row's target prints it.
     std::ostringstream handle;
     handle << "copydata:0x" << std::hex << reinterpret_cast<std::uintptr_t>(FindWindowExA(HWND_MESSAGE, nullptr, cls.c_str(), nullptr));
