@@ -27,11 +27,12 @@ namespace ipcscope::gui {
 /// they exist, Dear ImGui's built-in font otherwise.
 void addUiFont(float pixels);
 
-/// Draws MiB/s against message size (log x axis, powers of two) for each curve in its
-/// transport's colour, with axes, units and a legend, in the rectangle at `origin` of `size`.
 /// The two axis lines of a plot area p0..p1, "MiB/s" beside the y axis and `xUnit` centred
 /// `xUnitGap` pixels below the x axis.
 void drawAxes(ImDrawList* dl, ImVec2 origin, ImVec2 p0, ImVec2 p1, ImU32 colour, const char* xUnit, float xUnitGap);
+
+/// Draws MiB/s against message size (log x axis, powers of two) for each curve in its
+/// transport's colour, with axes, units and a legend, in the rectangle at `origin` of `size`.
 void drawSweepChart(ImDrawList* dl, ImVec2 origin, ImVec2 size, const std::vector<core::SweepCurve>& curves);
 
 /// Renders `curves` under `title` into a `width` x `height` PNG at `path`, without a display.
