@@ -593,11 +593,15 @@ int frameLoop(const Options& options, Window& window, Monitor& monitor, TestScri
         // A wake without a new snapshot is a worker's result (a test message sent): draw it.
         if (!drawNow && events.input == 0 && events.wakes == 0 && !fresh && Clock::now() - lastFrame < period) continue;
 
+        // Queued input is fed one share per frame: a click acts in the frame that takes its
+        // release, so the frames owed to input count from the last frame that took some.
+        const bool takesInput = input.pending();
         window.beginFrame(input, shot && !script.active() && !scriptFinished);
         monitor.draw();
         window.render();
         lastFrame = Clock::now();
         if (framesOwed > 0) --framesOwed;
+        if (takesInput) framesOwed = std::max(framesOwed, kFramesAfterInput);
 
         if (shot) {
             if (monitor.haveSnapshot()) ++framesWithData;
