@@ -153,6 +153,33 @@ TEST(InjectPipe, ListenEchoesInBothModes) {
     }
 }
 
+// The listener's last echo is still read by a client that reads only after the listener has
+// exited: the server's end closes the pipe, it does not disconnect it (which drops unread bytes).
+TEST(InjectPipe, TheLastEchoOutlivesTheListener) {
+    const std::string name = uniqueName();
+    const std::string path = "\\\\.\\pipe\\" + name;
+    Background l("listen", {path, "--type", "message", "--echo", "--count", "1", "--seconds", "30", "--json"});
+    ASSERT_TRUE(waitForPipe(name));
+    HANDLE h = CreateFileA(path.c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr, OPEN_EXISTING, 0, nullptr);
+    ASSERT_NE(h, INVALID_HANDLE_VALUE) << GetLastError();
+    DWORD mode = PIPE_READMODE_MESSAGE;
+    SetNamedPipeHandleState(h, &mode, nullptr, nullptr);
+    DWORD n = 0;
+    ASSERT_TRUE(WriteFile(h, "last word", 9, &n, nullptr)) << GetLastError();
+    const WinRun& got = l.join();  // the listener echoed, printed and exited
+    ASSERT_EQ(got.exitCode, 0) << got.err;
+    EXPECT_EQ(lastJson(got.out)["echoed"], true) << got.out;
+    char buf[64] = {};
+    const BOOL read = ReadFile(h, buf, sizeof buf, &n, nullptr);
+    const DWORD err = read ? 0 : GetLastError();
+    EXPECT_TRUE(read) << "Win32 error " << err;
+    EXPECT_EQ(std::string(buf, read ? n : 0), "last word");
+    // After the echo, the pipe is closed.
+    EXPECT_FALSE(ReadFile(h, buf, sizeof buf, &n, nullptr));
+    EXPECT_EQ(GetLastError(), static_cast<DWORD>(ERROR_BROKEN_PIPE));
+    CloseHandle(h);
+}
+
 TEST(InjectPipe, MissingAndBusyPipesFailWithinTheTimeout) {
     auto missing = send({"\\\\.\\pipe\\" + uniqueName(), "--text", "x"});
     EXPECT_EQ(missing.exitCode, 1);

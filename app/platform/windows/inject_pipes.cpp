@@ -118,10 +118,9 @@ private:
 class PipeListener final : public platform::Listener {
 public:
     PipeListener(HANDLE h, std::string endpoint, bool message) : m_h(h), m_endpoint(std::move(endpoint)), m_message(message) {}
-    ~PipeListener() override {
-        if (m_connected) DisconnectNamedPipe(m_h);
-        CloseHandle(m_h);  // the last server handle: the pipe name goes away
-    }
+    // Closed, not disconnected: DisconnectNamedPipe drops what the client has not read yet (the
+    // last echo), while a closed server end lets the client read it and then see a broken pipe.
+    ~PipeListener() override { CloseHandle(m_h); }  // the last server handle: the pipe name goes away
     std::string endpoint() const override { return m_endpoint; }
 
     core::Result<std::optional<platform::Received>> receive(milliseconds timeout) override {
