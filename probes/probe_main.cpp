@@ -69,7 +69,8 @@ Status runSender(const ProbeOptions& o, Link& link, Reporter& reporter, LatencyH
     const std::uint64_t count = (o.bytes + o.messageSize - 1) / o.messageSize;
     std::vector<unsigned char> msg(o.messageSize);
     for (std::size_t i = kHeader; i < msg.size(); ++i) msg[i] = static_cast<unsigned char>(i * 131u + 7u);
-    MessageHeader h{0, static_cast<std::uint32_t>(o.messageSize), 0, payloadChecksum(msg.data() + kHeader, msg.size() - kHeader)};
+    PayloadStamper stamper(msg.data() + kHeader, msg.size() - kHeader);
+    MessageHeader h{0, static_cast<std::uint32_t>(o.messageSize), 0, 0};
     const bool pingPong = o.mode == ProbeMode::PingPong;
     const bool checkClockEach = o.messageSize >= 4096;
     reporter.start();
@@ -80,6 +81,7 @@ Status runSender(const ProbeOptions& o, Link& link, Reporter& reporter, LatencyH
     for (; seq < count; ++seq) {
         if (pingPong ? reporter.expired(now) : (checkClockEach || (seq & 63u) == 0) && reporter.expired(Clock::now())) break;
         h.seq = seq;
+        h.checksum = stamper.stamp(seq);
         std::memcpy(msg.data(), &h, sizeof h);
         const bool corrupt = o.corruptMessage == seq + 1;
         const std::size_t at = kHeader + static_cast<std::size_t>(seq % (o.messageSize - kHeader));
@@ -191,6 +193,10 @@ void startWatchdog(double seconds) {
 
 }  // namespace
 
+namespace {
+constexpr std::uint64_t kLaneWeightA = 0x9e3779b97f4a7c15ull;
+}  // namespace
+
 std::uint64_t payloadChecksum(const unsigned char* p, std::size_t n) noexcept {
     std::uint64_t a = 0, b = 0, c = 0, d = 0;
     std::size_t i = 0;
@@ -204,8 +210,23 @@ std::uint64_t payloadChecksum(const unsigned char* p, std::size_t n) noexcept {
     }
     std::uint64_t tail = 0;
     for (; i < n; ++i) tail = tail * 257u + p[i] + 1u;
-    return a * 0x9e3779b97f4a7c15ull + b * 0xc2b2ae3d27d4eb4full + c * 0x165667b19e3779f9ull + d * 0xd6e8feb86659fd93ull +
+    return a * kLaneWeightA + b * 0xc2b2ae3d27d4eb4full + c * 0x165667b19e3779f9ull + d * 0xd6e8feb86659fd93ull +
            tail * 0xff51afd7ed558ccdull + n;
+}
+
+// A stamp sits at the start of a whole 32-byte block (word 0 of the block: the first lane), so
+// it is summed into `a` of payloadChecksum; blocks that end past the payload are not stamped
+// (the tail bytes are weighed differently).
+PayloadStamper::PayloadStamper(unsigned char* payload, std::size_t n) noexcept
+    : m_payload(payload), m_stamps(n >= 32 ? (n - 32) / kStampStride + 1 : 0) {
+    static_assert(kStampStride % 32 == 0);
+    for (std::size_t i = 0; i < m_stamps; ++i) std::memset(m_payload + i * kStampStride, 0, sizeof(std::uint64_t));
+    m_zeroChecksum = payloadChecksum(payload, n);
+}
+
+std::uint64_t PayloadStamper::stamp(std::uint64_t seq) noexcept {
+    for (std::size_t i = 0; i < m_stamps; ++i) std::memcpy(m_payload + i * kStampStride, &seq, sizeof seq);
+    return m_zeroChecksum + static_cast<std::uint64_t>(m_stamps) * seq * kLaneWeightA;
 }
 
 StreamLink::StreamLink(std::size_t maxMessage)

@@ -57,6 +57,28 @@ inline constexpr std::uint32_t kEndFlag = 1;
 /// weighted by its own odd constant, and the length.
 [[nodiscard]] std::uint64_t payloadChecksum(const unsigned char* p, std::size_t n) noexcept;
 
+/// Makes the payload of every message differ from the one before, at the cost of a few stores:
+/// the sender writes the sequence number into the first word of every kStampStride-byte block of
+/// the payload. A slot or buffer that still holds an older message, whole or in 256-byte parts,
+/// then fails the receiver's check, which a payload that never changes would pass. The stamps all
+/// fall in the checksum's first lane, and the checksum is linear in its lane sums, so the
+/// checksum of a stamped payload follows from the sequence number without reading the payload.
+class PayloadStamper {
+public:
+    static constexpr std::size_t kStampStride = 256;
+    /// `payload` (`n` bytes, the bytes after the header) holds the pattern; its stamp words are
+    /// zeroed here. It must outlive the stamper.
+    PayloadStamper(unsigned char* payload, std::size_t n) noexcept;
+    /// Writes `seq` into every stamp word and returns the payload's checksum.
+    std::uint64_t stamp(std::uint64_t seq) noexcept;
+    [[nodiscard]] std::size_t stamps() const noexcept { return m_stamps; }
+
+private:
+    unsigned char* m_payload;
+    std::size_t m_stamps;
+    std::uint64_t m_zeroChecksum;  ///< with every stamp word 0
+};
+
 /// One received message: `data` points at its first header byte and stays valid until release().
 struct MessageView {
     const unsigned char* data = nullptr;

@@ -1,4 +1,5 @@
-// The pure parts of the probe executables: the payload checksum and the latency histogram.
+// The pure parts of the probe executables: the payload checksum and its stamps, and the latency
+// histogram.
 
 #include "probe_main.h"
 
@@ -21,6 +22,37 @@ TEST(ProbeParts, AnyChangedByteChangesTheChecksum) {
     EXPECT_NE(payloadChecksum(p.data(), p.size() - 1), sum);  // the length counts too
     // Two 32-byte blocks swapped: the lanes are summed, so only the order of blocks is lost;
     // the sequence numbers catch reordering of messages, not of blocks within one.
+}
+
+TEST(ProbeParts, StampedPayloadsCarryTheChecksumTheStamperComputes) {
+    for (std::size_t n : {8u, 31u, 32u, 33u, 40u, 255u, 256u, 287u, 288u, 289u, 1000u, 65536u - 24u, (1u << 20) - 24u}) {
+        std::vector<unsigned char> p(n);
+        for (std::size_t i = 0; i < n; ++i) p[i] = static_cast<unsigned char>(i * 131u + 7u);
+        PayloadStamper s(p.data(), n);
+        EXPECT_EQ(s.stamps(), n < 32 ? 0u : (n - 32) / 256 + 1) << n;
+        for (std::uint64_t seq : {0ull, 1ull, 2ull, 12345ull, (1ull << 63) + 5}) {
+            const std::uint64_t stamped = s.stamp(seq);
+            EXPECT_EQ(stamped, payloadChecksum(p.data(), n)) << n << " bytes, seq " << seq;
+        }
+    }
+}
+
+TEST(ProbeParts, AnOlderPayloadUnderANewerHeaderFailsTheCheck) {
+    const std::size_t n = 64 * 1024 - 24;
+    std::vector<unsigned char> p(n);
+    for (std::size_t i = 0; i < n; ++i) p[i] = static_cast<unsigned char>(i * 131u + 7u);
+    PayloadStamper s(p.data(), n);
+    s.stamp(7);
+    const std::vector<unsigned char> older = p;  // what a slot held one lap (128 slots) before
+    const std::uint64_t newer = s.stamp(7 + 128);
+    EXPECT_NE(payloadChecksum(older.data(), n), newer);
+    // Only one 256-byte part of the slot left over from the older message.
+    for (std::size_t part : {std::size_t{0}, std::size_t{100}, n / 256 - 1}) {
+        std::vector<unsigned char> torn = p;
+        std::copy(older.begin() + static_cast<std::ptrdiff_t>(part * 256), older.begin() + static_cast<std::ptrdiff_t>(part * 256 + 256),
+                  torn.begin() + static_cast<std::ptrdiff_t>(part * 256));
+        EXPECT_NE(payloadChecksum(torn.data(), n), newer) << "part " << part;
+    }
 }
 
 TEST(ProbeParts, HistogramBucketsAndQuantiles) {
