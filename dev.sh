@@ -115,7 +115,7 @@ case "$cmd" in
     # A fresh Wine prefix for every run; cmake/wine-run creates it on first use.
     export WINEPREFIX="$PWD/build/wineprefix"
     wineserver -k 2>/dev/null || true
-    rm -rf build/wineprefix build/wineprefix.lock
+    rm -rf build/wineprefix build/wineprefix.lock build/wine-faults.log
     # Two slow preparations wait mostly on the network and on configure checks: they run in
     # the background while the Linux presets compile.
     mkdir -p build/logs
@@ -150,6 +150,10 @@ case "$cmd" in
       grep -h '^fuzz ipcscope_fuzz_' build/fuzz/Testing/Temporary/LastTest.log || true
     fi
     wineserver -k 2>/dev/null || true
+    if [ -s build/wine-faults.log ]; then
+      log "Wine failed to start a test program (each run once more, by cmake/wine-run):"
+      cat build/wine-faults.log
+    fi
     log "done in $(( $(date +%s) - start )) s"
     if [ ${#suites_failed[@]} -gt 0 ]; then
       echo "failing suites: ${suites_failed[*]}"
