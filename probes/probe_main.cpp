@@ -31,6 +31,8 @@ using Clock = std::chrono::steady_clock;
 constexpr std::uint64_t kMaxBytes = 1ull << 40;
 constexpr std::uint64_t kMaxMessage = 16ull << 20;
 constexpr std::uint64_t kHeader = sizeof(MessageHeader);
+/// The weight of payloadChecksum's first lane, where PayloadStamper's stamps fall.
+constexpr std::uint64_t kLaneWeightA = 0x9e3779b97f4a7c15ull;
 /// A datagram receiver that has seen messages gives up after this much silence without an end marker.
 constexpr auto kDatagramSilence = std::chrono::seconds(3);
 
@@ -191,10 +193,6 @@ void startWatchdog(double seconds) {
     }).detach();
 }
 
-}  // namespace
-
-namespace {
-constexpr std::uint64_t kLaneWeightA = 0x9e3779b97f4a7c15ull;
 }  // namespace
 
 std::uint64_t payloadChecksum(const unsigned char* p, std::size_t n) noexcept {
