@@ -1,4 +1,10 @@
 // ipcscope: see inter-process communication. With no command, opens the GUI monitor.
+//
+// On Linux this file builds two programs. `ipcscope` (IPCSCOPE_FRONT) links neither SDL2 nor
+// cpp-httplib, so a 'list' or 'send' does not map and relocate their sixty-odd libraries at every
+// start; for 'gui' (the default), 'serve' and 'probe chart' it executes `ipcscope-full` with the
+// same arguments. `ipcscope-full` is every command in one program, installed beside the probes.
+// Elsewhere `ipcscope` is that one program.
 
 #include "cli/commands.h"
 #include "cli/self_doc.h"
@@ -11,6 +17,49 @@
 #include <map>
 #include <string>
 #include <vector>
+
+#if IPCSCOPE_FRONT
+#include "probe_runner/runner.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <unistd.h>
+
+namespace {
+
+/// The commands that need the libraries only ipcscope-full has: the GUI (also with no command),
+/// the HTTP server, and the chart drawn with the GUI's renderer.
+bool needsFullProgram(const CLI::App& app) {
+    if (app.get_subcommands().empty()) return true;
+    const CLI::App* sub = app.get_subcommands().front();
+    const std::string& name = sub->get_name();
+    return name == "gui" || name == "serve" || (name == "probe" && sub->got_subcommand("chart"));
+}
+
+/// Replaces this process with ipcscope-full and the same arguments; returns only on failure.
+int runFullProgram(char** argv) {
+    constexpr const char* kFull = "ipcscope-full";
+    std::string tried;
+    for (const auto& dir : ipcscope::probe::probeSearchDirs({})) {
+        const std::string path = (std::filesystem::path(dir) / kFull).string();
+        if (access(path.c_str(), X_OK) != 0) {
+            tried += (tried.empty() ? "" : " or ") + path;
+            continue;
+        }
+        argv[0] = const_cast<char*>(path.c_str());
+        execv(path.c_str(), argv);
+        ipcscope::cli::printError("cannot start " + path + ": " + std::strerror(errno));
+        return ipcscope::cli::kExitFailure;
+    }
+    ipcscope::cli::printError(std::string("the GUI, 'serve' and 'probe chart' are in ") + kFull + ", which is not at " +
+                              (tried.empty() ? std::string("the folder of ipcscope") : tried) +
+                              " (reinstall ipcscope); 'ipcscope list' and the other commands work without it");
+    return ipcscope::cli::kExitFailure;
+}
+
+}  // namespace
+#endif
 
 #ifdef _WIN32
 #include "base/text.h"
@@ -70,7 +119,7 @@ int main(int argc, char** argv) {
     runners["listen"] = addListen(app);
     runners["mailslot"] = addMailslot(app);
     runners["probe"] = addProbe(app, sweepChartWriter());
-    runners["serve"] = addServe(app);
+    runners["serve"] = addServe(app, serveRunner());
     Runner listNetbios = addListNetbios(app);
 
     try {
@@ -92,6 +141,10 @@ int main(int argc, char** argv) {
         std::fwrite(text.data(), 1, text.size(), stdout);
         return std::fflush(stdout) == 0 ? kExitOk : kExitFailure;
     }
+
+#if IPCSCOPE_FRONT
+    if (needsFullProgram(app)) return runFullProgram(argv);
+#endif
 
     auto logger = spdlog::stderr_logger_mt("ipcscope");
     spdlog::set_default_logger(logger);

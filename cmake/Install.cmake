@@ -21,6 +21,11 @@ foreach(p IN ITEMS shm pipe socket)
 endforeach()
 install(TARGETS ipcscope RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
 install(TARGETS ${IPCSCOPE_PROBE_TARGETS} RUNTIME DESTINATION "${IPCSCOPE_INSTALL_PROBEDIR}")
+# ipcscope-full (the GUI and the HTTP server, app/CMakeLists.txt) sits with the probes, where
+# ipcscope looks for it; nobody runs it by name.
+if(TARGET ipcscope_full)
+  install(TARGETS ipcscope_full RUNTIME DESTINATION "${IPCSCOPE_INSTALL_PROBEDIR}")
+endif()
 
 set(IPCSCOPE_PACKAGE_MAINTAINER "ipcscope developers <dev@ipcscope.invalid>" CACHE STRING
     "Maintainer of the packages (name <address>)")

@@ -2,8 +2,8 @@
 # layer or of a layer below it, written from the layer's root ("core/model.h",
 # "platform/linux/proc_text.h"). The layers, bottom to top (docs/architecture.md):
 #
-#   base -> wire -> core -> exporter, platform (the backend) -> net, probe_runner -> serve
-#        -> cli, gui -> app/*.cpp
+#   base -> wire -> core -> exporter, platform (the backend) -> net, probe_runner
+#        -> serve, cli, gui -> app/*.cpp
 #
 # A backend folder (platform/linux, platform/windows, ...) may not include another one.
 # probes/ (the probe executables) sit on wire and may include their own probe_main.h.
@@ -27,7 +27,7 @@ set(_may_platform ${_may_core} platform)
 set(_may_net ${_may_platform} net)
 set(_may_probe_runner ${_may_core} probe_runner)
 set(_may_serve ${_may_net} exporter serve)
-set(_may_cli ${_may_net} probe_runner exporter serve cli)
+set(_may_cli ${_may_net} probe_runner exporter cli)
 set(_may_gui ${_may_net} probe_runner gui)
 set(_may_program ${_layers})
 set(_may_probes ${_may_wire})

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstddef>
 #include <functional>
 #include <string>
 
@@ -32,10 +33,24 @@ using SweepChartWriter =
 /// 'probe run TRANSPORT': throughput of one transport, measured by a probe executable;
 /// 'probe chart RESULTS.json --out FILE.png': a sweep chart, drawn by `chart`.
 Runner addProbe(CLI::App& app, SweepChartWriter chart);
-/// The GUI's chart writer where the GUI is built, else empty.
+/// The GUI's chart writer where this program has the GUI (gui_cmd.cpp), else empty.
 SweepChartWriter sweepChartWriter();
-/// 'serve': the Prometheus exporter and JSON API over HTTP.
-Runner addServe(CLI::App& app);
+/// The options of 'serve'.
+struct ServeArgs {
+    std::string listen = "127.0.0.1:9464";
+    long long intervalMs = 5000;
+    std::string mailslotIface;
+    int mailslotPort = 138;
+    std::size_t maxSeries = 500;
+    std::size_t maxConnections = 256;
+    double seconds = 0;
+};
+/// Runs the HTTP server with these options until a signal or --seconds; returns the exit code.
+using ServeRunner = std::function<int(const ServeArgs&)>;
+/// 'serve': the Prometheus exporter and JSON API over HTTP, carried out by `run`.
+Runner addServe(CLI::App& app, ServeRunner run);
+/// The HTTP server where this program has it (serve_cmd.cpp), else empty.
+ServeRunner serveRunner();
 /// Adds "list netbios" under the list command (call after addList).
 Runner addListNetbios(CLI::App& app);
 

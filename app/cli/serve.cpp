@@ -1,69 +1,12 @@
 // ipcscope serve [--listen ADDR:PORT] [--interval MS] [--mailslot-iface IFACE] [--max-series N]
 
 #include "cli/commands.h"
-#include "serve/service.h"
 
-#include <atomic>
-#include <chrono>
-#include <csignal>
-#include <cstdio>
 #include <memory>
-#include <thread>
 
 namespace ipcscope::cli {
-namespace {
 
-struct ServeArgs {
-    std::string listen = "127.0.0.1:9464";
-    long long intervalMs = 5000;
-    std::string mailslotIface;
-    int mailslotPort = 138;
-    std::size_t maxSeries = 500;
-    std::size_t maxConnections = 256;
-    double seconds = 0;
-};
-
-volatile std::sig_atomic_t g_stop = 0;
-extern "C" void onStop(int) { g_stop = 1; }
-
-int runServe(const ServeArgs& a) {
-    auto listen = net::parseListenAddress(a.listen);
-    if (!listen) {
-        printError(listen.error().message());
-        return kExitUsage;
-    }
-    serve::ServeOptions o;
-    o.listen = *listen;
-    o.interval = std::chrono::milliseconds(a.intervalMs);
-    o.mailslotIface = a.mailslotIface;
-    o.mailslotPort = static_cast<std::uint16_t>(a.mailslotPort);
-    o.maxSeries = a.maxSeries;
-    o.limits.maxConnections = a.maxConnections;
-    auto service = serve::Service::start(o);
-    if (!service) {
-        printError(service.error().message());
-        return kExitFailure;
-    }
-    std::signal(SIGINT, onStop);
-    std::signal(SIGTERM, onStop);
-    const auto& bound = (*service)->bound();
-    std::fprintf(stderr, "ipcscope: serving http://%s/metrics\n", bound.text().c_str());
-    if (!bound.loopback())
-        std::fprintf(stderr, "ipcscope: %s is not a loopback address: anyone who can reach it sees this host's IPC "
-                             "objects and processes\n", bound.text().c_str());
-    std::fflush(stderr);
-    const auto started = std::chrono::steady_clock::now();
-    while (!g_stop) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        if (a.seconds > 0 && std::chrono::steady_clock::now() - started >= std::chrono::duration<double>(a.seconds)) break;
-    }
-    (*service)->stop();
-    return kExitOk;
-}
-
-}  // namespace
-
-Runner addServe(CLI::App& app) {
+Runner addServe(CLI::App& app, ServeRunner run) {
     auto a = std::make_shared<ServeArgs>();
     auto* cmd = app.add_subcommand(
         "serve", "Serve snapshots over HTTP: Prometheus metrics on /metrics, the JSON snapshot on /api/snapshot "
@@ -86,7 +29,13 @@ Runner addServe(CLI::App& app) {
         ->check(CLI::Range(std::size_t{8}, std::size_t{4096}));
     cmd->add_option("--seconds", a->seconds, "Stop after S seconds (default: until SIGINT or SIGTERM)")
         ->check(CLI::Range(0.0, 1e9));
-    return [a]() -> int { return runServe(*a); };
+    return [a, run = std::move(run)]() -> int {
+        if (!run) {
+            printError("this build has no HTTP server");
+            return kExitUsage;
+        }
+        return run(*a);
+    };
 }
 
 }  // namespace ipcscope::cli

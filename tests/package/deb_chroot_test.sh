@@ -89,7 +89,7 @@ echo "   installed in $(( $(date +%s) - start )) s"
 out=$(in_root ipcscope --version) || true
 check "ipcscope --version prints 'ipcscope $version' (got '$out')" test "$out" = "ipcscope $version"
 
-for f in /usr/bin/ipcscope /usr/libexec/ipcscope/ipcscope-probe-shm /usr/libexec/ipcscope/ipcscope-probe-pipe \
+for f in /usr/bin/ipcscope /usr/libexec/ipcscope/ipcscope-full /usr/libexec/ipcscope/ipcscope-probe-shm /usr/libexec/ipcscope/ipcscope-probe-pipe \
          /usr/libexec/ipcscope/ipcscope-probe-socket /usr/share/man/man1/ipcscope.1.gz \
          /usr/share/bash-completion/completions/ipcscope /usr/share/zsh/vendor-completions/_ipcscope \
          /usr/share/fish/vendor_completions.d/ipcscope.fish /usr/share/applications/ipcscope.desktop \
@@ -108,6 +108,11 @@ wait "$holder" 2>/dev/null || true
 check "ipcscope list --json exits 0 (stderr: $(head -c 300 "$run/list.err"))" test $rc -eq 0
 check "list --json names the platform linux" grep -q '"platform": "linux"' "$run/list.json"
 check "list --json reports the FIFO held in the root" grep -q '"name": "/tmp/ipcscope-test-fifo"' "$run/list.json"
+
+# The GUI is ipcscope-full, which ipcscope executes from libexec; with no display it says so.
+rc=0; in_root ipcscope gui >"$run/gui.txt" 2>&1 || rc=$?
+check "ipcscope gui runs ipcscope-full, which finds no display (exit $rc: $(head -c 300 "$run/gui.txt"))" \
+  grep -q 'no display' "$run/gui.txt"
 
 rc=0; in_root ipcscope probe list >"$run/probes.txt" 2>&1 || rc=$?
 cat "$run/probes.txt"
