@@ -217,8 +217,11 @@ void ThroughputView::drawChart(float height) {
     for (const auto& r : m_runs) {
         line.clear();
         for (std::size_t i = 0; i < r.mibps.size(); ++i) line.push_back(toScreen(r.t[i], r.mibps[i]));
-        if (line.size() == 1) line.push_back(ImVec2(line[0].x + 2, line[0].y));
-        if (!line.empty()) dl->AddPolyline(line.data(), static_cast<int>(line.size()), transportColour(probe::transports()[r.transport].name), ImDrawFlags_None, 2.5f);
+        const ImU32 colour = transportColour(probe::transports()[r.transport].name);
+        // A run shorter than one sample period (1 GiB through shm takes about 45 ms) is one
+        // point: a dot of its own, or it would be two pixels wide.
+        if (line.size() == 1) dl->AddCircleFilled(line[0], 5.0f, colour);
+        if (line.size() > 1) dl->AddPolyline(line.data(), static_cast<int>(line.size()), colour, ImDrawFlags_None, 2.5f);
     }
     // The legend, top right.
     const float rowH = ImGui::GetTextLineHeight() + 4;
