@@ -65,6 +65,77 @@ MessageHeader headerOf(const MessageView& v) {
 
 Error mismatch(const std::string& what) { return Error::make(Errc::Malformed, "verification failed: " + what); }
 
+/// The ping-pong sender: each ping waits for its echo. When the echo is there, the next ping goes
+/// out first; then the clock is read and the echo checked and its slot handed back, so that this
+/// side's checks and bookkeeping overlap the next round trip instead of lengthening it (a
+/// mismatch still ends the run). The clock is read once per round trip, right after a ping went
+/// out: a round trip is the time from one such reading to the next, the whole cycle of one ping
+/// and its echo, this side's work included. Returns the number of pings sent in `sent`.
+Status runPingPongSender(const ProbeOptions& o, Link& link, Reporter& reporter, LatencyHistogram& rtt, std::uint64_t& lost,
+                         std::uint64_t& reordered, std::vector<unsigned char>& msg, PayloadStamper& stamper, std::uint64_t count,
+                         std::uint64_t& sent) {
+    MessageHeader h{0, static_cast<std::uint32_t>(msg.size()), 0, 0};
+    auto sendPing = [&](std::uint64_t seq) -> Status {
+        h.seq = seq;
+        h.checksum = stamper.stamp(seq);
+        std::memcpy(msg.data(), &h, sizeof h);
+        const bool corrupt = o.corruptMessage == seq + 1;
+        const std::size_t at = kHeader + static_cast<std::size_t>(seq % (msg.size() - kHeader));
+        if (corrupt) msg[at] ^= 0x5a;
+        Status st = link.send(msg.data(), msg.size());
+        if (corrupt) msg[at] ^= 0x5a;
+        return st;
+    };
+    reporter.start();
+    sent = 0;
+    auto now = Clock::now();
+    if (count == 0 || reporter.expired(now)) return base::okStatus();
+    if (auto st = sendPing(0); !st) return st;
+    sent = 1;
+    auto sentAt = Clock::now();
+    while (true) {
+        const std::uint64_t seq = sent - 1;  // the ping whose echo is awaited
+        MessageView v;
+        const Status got = link.receive(v);
+        if (!got) {
+            if (got.error().code != Errc::Timeout || !link.datagrams()) return got;
+            ++lost;  // the ping or its echo was dropped; go on with the next one
+            if (sent == count || reporter.expired(Clock::now())) return base::okStatus();
+            if (auto st = sendPing(sent); !st) return st;
+            ++sent;
+            sentAt = Clock::now();
+            continue;
+        }
+        const MessageHeader e = headerOf(v);
+        if (v.size != msg.size() || e.length != msg.size())
+            return mismatch("echo of message " + std::to_string(seq) + " has " + std::to_string(v.size) + " bytes");
+        if (e.seq != seq) {
+            if (payloadChecksum(v.data + kHeader, v.size - kHeader) != e.checksum)
+                return mismatch("the echo of message " + std::to_string(e.seq) + " does not match its checksum");
+            link.release();
+            if (!link.datagrams() || e.seq > seq)
+                return mismatch("echo " + std::to_string(e.seq) + " arrived while waiting for " + std::to_string(seq));
+            ++reordered;  // a late echo of a ping already counted lost
+            continue;
+        }
+        // `now` is the previous reading: the deadline is looked at one round trip late.
+        const bool more = sent < count && !reporter.expired(now);
+        if (more) {
+            if (auto st = sendPing(sent); !st) return st;
+            ++sent;
+        }
+        now = Clock::now();
+        const auto roundTrip = now - sentAt;
+        sentAt = now;
+        if (payloadChecksum(v.data + kHeader, v.size - kHeader) != e.checksum)
+            return mismatch("the echo of message " + std::to_string(e.seq) + " does not match its checksum");
+        link.release();
+        rtt.add(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(roundTrip).count()));
+        reporter.add(msg.size());
+        if (!more) return base::okStatus();
+    }
+}
+
 /// The sender: streams messages (bulk) or sends each and waits for its echo (ping-pong).
 Status runSender(const ProbeOptions& o, Link& link, Reporter& reporter, LatencyHistogram& rtt, std::uint64_t& lost,
                  std::uint64_t& reordered) {
@@ -72,53 +143,23 @@ Status runSender(const ProbeOptions& o, Link& link, Reporter& reporter, LatencyH
     std::vector<unsigned char> msg(o.messageSize);
     for (std::size_t i = kHeader; i < msg.size(); ++i) msg[i] = static_cast<unsigned char>(i * 131u + 7u);
     PayloadStamper stamper(msg.data() + kHeader, msg.size() - kHeader);
-    MessageHeader h{0, static_cast<std::uint32_t>(o.messageSize), 0, 0};
-    const bool pingPong = o.mode == ProbeMode::PingPong;
-    const bool checkClockEach = o.messageSize >= 4096;
-    reporter.start();
-    // In ping-pong the clock is read once per round trip: the arrival of an echo is also the
-    // send time of the next ping (its round trip includes this side's checks in between).
-    auto now = Clock::now();
     std::uint64_t seq = 0;
-    for (; seq < count; ++seq) {
-        if (pingPong ? reporter.expired(now) : (checkClockEach || (seq & 63u) == 0) && reporter.expired(Clock::now())) break;
-        h.seq = seq;
-        h.checksum = stamper.stamp(seq);
-        std::memcpy(msg.data(), &h, sizeof h);
-        const bool corrupt = o.corruptMessage == seq + 1;
-        const std::size_t at = kHeader + static_cast<std::size_t>(seq % (o.messageSize - kHeader));
-        if (corrupt) msg[at] ^= 0x5a;
-        const auto t0 = now;
-        if (auto st = link.send(msg.data(), msg.size()); !st) return st;
-        if (corrupt) msg[at] ^= 0x5a;
-        if (pingPong) {
-            while (true) {
-                MessageView v;
-                const Status got = link.receive(v);
-                now = Clock::now();
-                if (!got) {
-                    if (got.error().code == Errc::Timeout && link.datagrams()) {
-                        ++lost;  // the ping or its echo was dropped; go on with the next one
-                        break;
-                    }
-                    return got;
-                }
-                const MessageHeader e = headerOf(v);
-                if (v.size != msg.size() || e.length != msg.size())
-                    return mismatch("echo of message " + std::to_string(seq) + " has " + std::to_string(v.size) + " bytes");
-                if (payloadChecksum(v.data + kHeader, v.size - kHeader) != e.checksum)
-                    return mismatch("the echo of message " + std::to_string(e.seq) + " does not match its checksum");
-                link.release();
-                if (e.seq == seq) {
-                    rtt.add(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - t0).count()));
-                    reporter.add(msg.size());
-                    break;
-                }
-                if (!link.datagrams() || e.seq > seq)
-                    return mismatch("echo " + std::to_string(e.seq) + " arrived while waiting for " + std::to_string(seq));
-                ++reordered;  // a late echo of a ping already counted lost
-            }
-        } else {
+    if (o.mode == ProbeMode::PingPong) {
+        if (auto st = runPingPongSender(o, link, reporter, rtt, lost, reordered, msg, stamper, count, seq); !st) return st;
+    } else {
+        MessageHeader h{0, static_cast<std::uint32_t>(o.messageSize), 0, 0};
+        const bool checkClockEach = o.messageSize >= 4096;
+        reporter.start();
+        for (; seq < count; ++seq) {
+            if ((checkClockEach || (seq & 63u) == 0) && reporter.expired(Clock::now())) break;
+            h.seq = seq;
+            h.checksum = stamper.stamp(seq);
+            std::memcpy(msg.data(), &h, sizeof h);
+            const bool corrupt = o.corruptMessage == seq + 1;
+            const std::size_t at = kHeader + static_cast<std::size_t>(seq % (o.messageSize - kHeader));
+            if (corrupt) msg[at] ^= 0x5a;
+            if (auto st = link.send(msg.data(), msg.size()); !st) return st;
+            if (corrupt) msg[at] ^= 0x5a;
             reporter.add(msg.size());
         }
     }

@@ -180,9 +180,9 @@ public:
         RingControl& r = *m_tx;
         if (m_txWritten - m_txReadSeen >= m_slots) {
             // Sleep until a batch of slots is free, not just one: fewer wake-ups.
-            r.writerTarget.store(m_txWritten - m_slots + m_batch, std::memory_order_relaxed);
             m_waiter.wait([&] { return m_txWritten - (m_txReadSeen = r.read.load(std::memory_order_acquire)) < m_slots; }, r.spaceSeq,
-                          r.writerWaiting, *m_txSpaceSleeper);
+                          r.writerWaiting, *m_txSpaceSleeper,
+                          [&] { r.writerTarget.store(m_txWritten - m_slots + m_batch, std::memory_order_relaxed); });
         }
         unsigned char* slot = m_txData + (m_txWritten % m_slots) * m_slotBytes;
         std::memcpy(slot + sizeof number, msg + sizeof number, n - sizeof number);
@@ -199,9 +199,11 @@ public:
         RingControl& r = *m_rx;
         unsigned char* slot = m_rxData + (m_rxRead % m_slots) * m_slotBytes;
         if (stampOf(slot).load(std::memory_order_acquire) != m_rxRead) {
-            r.readerTarget.store(m_rxRead + m_batch, std::memory_order_relaxed);
+            // The target is written only by a reader on its way to sleep: one written at every
+            // wait would pull the line of readerWaiting, which the writer reads after every
+            // message, back and forth between the cores (a second line per ping-pong message).
             m_waiter.wait([&] { return stampOf(slot).load(std::memory_order_acquire) == m_rxRead; }, r.dataSeq, r.readerWaiting,
-                          *m_rxDataSleeper);
+                          *m_rxDataSleeper, [&] { r.readerTarget.store(m_rxRead + m_batch, std::memory_order_relaxed); });
         }
         MessageHeader h{};
         std::memcpy(&h, slot, sizeof h);

@@ -84,9 +84,12 @@ class Waiter {
 public:
     explicit Waiter(bool spin) : m_spin(spin) {}
 
-    /// Returns once `ready()` holds.
-    template <class Ready>
-    void wait(Ready ready, std::atomic<std::uint32_t>& seq, std::atomic<std::uint32_t>& waiting, Sleeper& sleeper) {
+    /// Returns once `ready()` holds. `beforeSleep()` runs only on the way to sleeping, before this
+    /// side announces itself: what it writes for the waker (a target) stays off the line the
+    /// other side reads while this side merely polls.
+    template <class Ready, class BeforeSleep>
+    void wait(Ready ready, std::atomic<std::uint32_t>& seq, std::atomic<std::uint32_t>& waiting, Sleeper& sleeper,
+              BeforeSleep beforeSleep) {
         if (m_spin) {
             while (!ready()) std::this_thread::yield();
             return;
@@ -107,6 +110,7 @@ public:
         }
         while (!ready()) {
             const std::uint32_t seen = seq.load(std::memory_order_relaxed);
+            beforeSleep();
             waiting.store(1, std::memory_order_relaxed);
             std::atomic_thread_fence(std::memory_order_seq_cst);
             if (ready()) {
@@ -116,6 +120,11 @@ public:
             sleeper.wait(seq, seen);
             waiting.store(0, std::memory_order_relaxed);
         }
+    }
+
+    template <class Ready>
+    void wait(Ready ready, std::atomic<std::uint32_t>& seq, std::atomic<std::uint32_t>& waiting, Sleeper& sleeper) {
+        wait(ready, seq, waiting, sleeper, [] {});
     }
 
     /// After publishing: wakes the other side if it sleeps and `due()` (what it waits for has
