@@ -1,4 +1,5 @@
 #include "families_process.h"
+#include "start_process.h"
 
 #include <windows.h>
 
@@ -55,7 +56,7 @@ RunResult runProgram(const std::wstring& exe, const std::vector<std::wstring>& a
     si.hStdError = errWrite;
     PROCESS_INFORMATION pi{};
     std::wstring cmd = commandLine(exe, args);
-    const BOOL started = CreateProcessW(exe.c_str(), cmd.data(), nullptr, nullptr, TRUE, 0, nullptr, nullptr, &si, &pi);
+    const BOOL started = startProcess(exe.c_str(), cmd.data(), 0, nullptr, &si, &pi);
     CloseHandle(outWrite);
     CloseHandle(errWrite);
     if (nul != INVALID_HANDLE_VALUE) CloseHandle(nul);
@@ -125,7 +126,7 @@ HelperProcess::HelperProcess(const std::wstring& exe, const std::vector<std::wst
     std::wstring cmd = commandLine(exe, args);
     // The helper finds its DLL next to itself; start it in its own folder as well.
     std::wstring dir = exe.substr(0, exe.find_last_of(L"\\/"));
-    const BOOL started = CreateProcessW(exe.c_str(), cmd.data(), nullptr, nullptr, TRUE, 0, nullptr, dir.c_str(), &si, &pi);
+    const BOOL started = startProcess(exe.c_str(), cmd.data(), 0, dir.c_str(), &si, &pi);
     CloseHandle(inRead);
     CloseHandle(outWrite);
     if (!started) {

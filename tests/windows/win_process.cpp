@@ -1,4 +1,5 @@
 #include "win_process.h"
+#include "start_process.h"
 
 #include <atomic>
 #include <thread>
@@ -92,8 +93,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
     si.hStdError = err.write;
     PROCESS_INFORMATION pi{};
     std::wstring cmd = commandLine(argv);
-    const BOOL started = CreateProcessW(nullptr, cmd.data(), nullptr, nullptr, TRUE, CREATE_NO_WINDOW, nullptr,
-                                        nullptr, &si, &pi);
+    const BOOL started = startProcess(nullptr, cmd.data(), CREATE_NO_WINDOW, nullptr, &si, &pi);
     if (in != INVALID_HANDLE_VALUE) CloseHandle(in);
     if (!started) {
         m_run.err = "CreateProcess failed: " + std::to_string(GetLastError());
@@ -176,8 +176,7 @@ HelperProcess::HelperProcess(const std::vector<std::string>& args, DWORD timeout
     std::vector<std::string> argv{IPCSCOPE_WIN_HELPER};
     argv.insert(argv.end(), args.begin(), args.end());
     std::wstring cmd = commandLine(argv);
-    const BOOL started = CreateProcessW(nullptr, cmd.data(), nullptr, nullptr, TRUE, CREATE_NO_WINDOW, nullptr,
-                                        nullptr, &si, &pi);
+    const BOOL started = startProcess(nullptr, cmd.data(), CREATE_NO_WINDOW, nullptr, &si, &pi);
     out.closeWrite();
     if (in != INVALID_HANDLE_VALUE) CloseHandle(in);
     if (!started) {
