@@ -65,6 +65,19 @@ MessageHeader headerOf(const MessageView& v) {
 
 Error mismatch(const std::string& what) { return Error::make(Errc::Malformed, "verification failed: " + what); }
 
+/// Sends message `seq`: its number and checksum in the header, its payload stamped with the
+/// number; with --corrupt-message, one payload byte of that message is flipped on the way out.
+Status sendMessage(const ProbeOptions& o, Link& link, std::vector<unsigned char>& msg, PayloadStamper& stamper, std::uint64_t seq) {
+    const MessageHeader h{seq, static_cast<std::uint32_t>(msg.size()), 0, stamper.stamp(seq)};
+    std::memcpy(msg.data(), &h, sizeof h);
+    const bool corrupt = o.corruptMessage == seq + 1;
+    const std::size_t at = kHeader + static_cast<std::size_t>(seq % (msg.size() - kHeader));
+    if (corrupt) msg[at] ^= 0x5a;
+    Status st = link.send(msg.data(), msg.size());
+    if (corrupt) msg[at] ^= 0x5a;
+    return st;
+}
+
 /// The ping-pong sender: each ping waits for its echo. When the echo is there, the next ping goes
 /// out first; then the clock is read and the echo checked and its slot handed back, so that this
 /// side's checks and bookkeeping overlap the next round trip instead of lengthening it (a
@@ -74,18 +87,7 @@ Error mismatch(const std::string& what) { return Error::make(Errc::Malformed, "v
 Status runPingPongSender(const ProbeOptions& o, Link& link, Reporter& reporter, LatencyHistogram& rtt, std::uint64_t& lost,
                          std::uint64_t& reordered, std::vector<unsigned char>& msg, PayloadStamper& stamper, std::uint64_t count,
                          std::uint64_t& sent) {
-    MessageHeader h{0, static_cast<std::uint32_t>(msg.size()), 0, 0};
-    auto sendPing = [&](std::uint64_t seq) -> Status {
-        h.seq = seq;
-        h.checksum = stamper.stamp(seq);
-        std::memcpy(msg.data(), &h, sizeof h);
-        const bool corrupt = o.corruptMessage == seq + 1;
-        const std::size_t at = kHeader + static_cast<std::size_t>(seq % (msg.size() - kHeader));
-        if (corrupt) msg[at] ^= 0x5a;
-        Status st = link.send(msg.data(), msg.size());
-        if (corrupt) msg[at] ^= 0x5a;
-        return st;
-    };
+    auto sendPing = [&](std::uint64_t seq) { return sendMessage(o, link, msg, stamper, seq); };
     reporter.start();
     sent = 0;
     auto now = Clock::now();
@@ -147,19 +149,11 @@ Status runSender(const ProbeOptions& o, Link& link, Reporter& reporter, LatencyH
     if (o.mode == ProbeMode::PingPong) {
         if (auto st = runPingPongSender(o, link, reporter, rtt, lost, reordered, msg, stamper, count, seq); !st) return st;
     } else {
-        MessageHeader h{0, static_cast<std::uint32_t>(o.messageSize), 0, 0};
         const bool checkClockEach = o.messageSize >= 4096;
         reporter.start();
         for (; seq < count; ++seq) {
             if ((checkClockEach || (seq & 63u) == 0) && reporter.expired(Clock::now())) break;
-            h.seq = seq;
-            h.checksum = stamper.stamp(seq);
-            std::memcpy(msg.data(), &h, sizeof h);
-            const bool corrupt = o.corruptMessage == seq + 1;
-            const std::size_t at = kHeader + static_cast<std::size_t>(seq % (o.messageSize - kHeader));
-            if (corrupt) msg[at] ^= 0x5a;
-            if (auto st = link.send(msg.data(), msg.size()); !st) return st;
-            if (corrupt) msg[at] ^= 0x5a;
+            if (auto st = sendMessage(o, link, msg, stamper, seq); !st) return st;
             reporter.add(msg.size());
         }
     }

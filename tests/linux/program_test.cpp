@@ -14,7 +14,6 @@
 #include <string>
 #include <thread>
 
-#include <csignal>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
