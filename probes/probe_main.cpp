@@ -31,8 +31,6 @@ using Clock = std::chrono::steady_clock;
 constexpr std::uint64_t kMaxBytes = 1ull << 40;
 constexpr std::uint64_t kMaxMessage = 16ull << 20;
 constexpr std::uint64_t kHeader = sizeof(MessageHeader);
-/// The weight of payloadChecksum's first lane, where PayloadStamper's stamps fall.
-constexpr std::uint64_t kLaneWeightA = 0x9e3779b97f4a7c15ull;
 /// A datagram receiver that has seen messages gives up after this much silence without an end marker.
 constexpr auto kDatagramSilence = std::chrono::seconds(3);
 
@@ -230,23 +228,6 @@ void startWatchdog(double seconds) {
 
 }  // namespace
 
-std::uint64_t payloadChecksum(const unsigned char* p, std::size_t n) noexcept {
-    std::uint64_t a = 0, b = 0, c = 0, d = 0;
-    std::size_t i = 0;
-    for (; i + 32 <= n; i += 32) {
-        std::uint64_t w[4];
-        std::memcpy(w, p + i, sizeof w);
-        a += w[0];
-        b += w[1];
-        c += w[2];
-        d += w[3];
-    }
-    std::uint64_t tail = 0;
-    for (; i < n; ++i) tail = tail * 257u + p[i] + 1u;
-    return a * kLaneWeightA + b * 0xc2b2ae3d27d4eb4full + c * 0x165667b19e3779f9ull + d * 0xd6e8feb86659fd93ull +
-           tail * 0xff51afd7ed558ccdull + n;
-}
-
 // A stamp sits at the start of a whole 32-byte block (word 0 of the block: the first lane), so
 // it is summed into `a` of payloadChecksum; blocks that end past the payload are not stamped
 // (the tail bytes are weighed differently).
@@ -259,7 +240,7 @@ PayloadStamper::PayloadStamper(unsigned char* payload, std::size_t n) noexcept
 
 std::uint64_t PayloadStamper::stamp(std::uint64_t seq) noexcept {
     for (std::size_t i = 0; i < m_stamps; ++i) std::memcpy(m_payload + i * kStampStride, &seq, sizeof seq);
-    return m_zeroChecksum + static_cast<std::uint64_t>(m_stamps) * seq * kLaneWeightA;
+    return m_zeroChecksum + static_cast<std::uint64_t>(m_stamps) * seq * kChecksumLaneWeightA;
 }
 
 StreamLink::StreamLink(std::size_t maxMessage)

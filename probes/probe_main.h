@@ -54,8 +54,22 @@ static_assert(sizeof(MessageHeader) == 24);
 inline constexpr std::uint32_t kEndFlag = 1;
 
 /// A checksum that any changed byte changes: four 64-bit lanes of the payload, each summed and
-/// weighted by its own odd constant, and the length.
+/// weighted by its own odd constant, and the length (probes/payload_checksum.cpp). It runs the
+/// fastest of checksumLoops().
 [[nodiscard]] std::uint64_t payloadChecksum(const unsigned char* p, std::size_t n) noexcept;
+/// The weight of payloadChecksum's first lane (word 0 of every 32-byte block).
+inline constexpr std::uint64_t kChecksumLaneWeightA = 0x9e3779b97f4a7c15ull;
+/// payloadChecksum in plain C++, for any CPU.
+[[nodiscard]] std::uint64_t payloadChecksumPortable(const unsigned char* p, std::size_t n) noexcept;
+/// One way to compute payloadChecksum; all give the same value.
+struct ChecksumLoop {
+    using Fn = std::uint64_t (*)(const unsigned char*, std::size_t) noexcept;
+    const char* name;
+    Fn fn;
+};
+/// The loops this CPU can run, slowest first: "portable", then on x86-64 "sse2" and, when the
+/// CPU has it, "avx2".
+[[nodiscard]] std::vector<ChecksumLoop> checksumLoops();
 
 /// Makes the payload of every message differ from the one before, at the cost of a few stores:
 /// the sender writes the sequence number into the first word of every kStampStride-byte block of

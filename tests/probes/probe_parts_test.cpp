@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <vector>
 
 using namespace ipcscope::probe;
@@ -22,6 +23,48 @@ TEST(ProbeParts, AnyChangedByteChangesTheChecksum) {
     EXPECT_NE(payloadChecksum(p.data(), p.size() - 1), sum);  // the length counts too
     // Two 32-byte blocks swapped: the lanes are summed, so only the order of blocks is lost;
     // the sequence numbers catch reordering of messages, not of blocks within one.
+}
+
+TEST(ProbeParts, EveryChecksumLoopComputesTheSameValue) {
+    // The definition, word by word: four lane sums over whole 32-byte blocks, weighted, then
+    // the tail bytes and the length.
+    auto definition = [](const unsigned char* p, std::size_t n) {
+        std::uint64_t lane[4] = {0, 0, 0, 0};
+        std::size_t i = 0;
+        for (; i + 32 <= n; i += 32)
+            for (std::size_t w = 0; w < 4; ++w) {
+                std::uint64_t word = 0;
+                std::memcpy(&word, p + i + 8 * w, 8);
+                lane[w] += word;
+            }
+        std::uint64_t tail = 0;
+        for (; i < n; ++i) tail = tail * 257u + p[i] + 1u;
+        return lane[0] * kChecksumLaneWeightA + lane[1] * 0xc2b2ae3d27d4eb4full + lane[2] * 0x165667b19e3779f9ull +
+               lane[3] * 0xd6e8feb86659fd93ull + tail * 0xff51afd7ed558ccdull + n;
+    };
+    const std::vector<ChecksumLoop> loops = checksumLoops();
+    ASSERT_GE(loops.size(), 1u);
+    EXPECT_STREQ(loops.front().name, "portable");
+#if defined(__x86_64__)
+    ASSERT_GE(loops.size(), 2u);
+    EXPECT_STREQ(loops[1].name, "sse2");
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2")) {
+        EXPECT_STREQ(loops.back().name, "avx2");
+    }
+#endif
+    std::vector<unsigned char> buffer((1u << 20) + 64);
+    for (std::size_t i = 0; i < buffer.size(); ++i) buffer[i] = static_cast<unsigned char>((i * 2654435761u) >> 13);
+    std::vector<std::size_t> sizes;
+    for (std::size_t n = 0; n <= 300; ++n) sizes.push_back(n);
+    for (std::size_t n : {1000u, 4095u, 4096u, 65536u - 24u, 65536u, (1u << 20) - 24u, 1u << 20}) sizes.push_back(n);
+    for (const ChecksumLoop& loop : loops)
+        for (std::size_t n : sizes)
+            for (std::size_t offset : {0u, 1u, 8u, 13u, 32u}) {  // unaligned starts as well
+                const unsigned char* p = buffer.data() + offset;
+                ASSERT_EQ(loop.fn(p, n), definition(p, n)) << loop.name << ", " << n << " bytes at offset " << offset;
+            }
+    EXPECT_EQ(payloadChecksum(buffer.data() + 3, 5000), definition(buffer.data() + 3, 5000));
 }
 
 TEST(ProbeParts, StampedPayloadsCarryTheChecksumTheStamperComputes) {
