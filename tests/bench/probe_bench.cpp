@@ -262,7 +262,7 @@ int main(int argc, char** argv) {
     auto wanted = [&](const char* group) { return only.empty() || only.find(std::string(",") + group + ",") != std::string::npos; };
     const int runs = !args.empty() ? std::max(1, std::atoi(args[0].c_str())) : 5;
     constexpr std::uint64_t kShmBytes = 2ull << 30, kTcpBytes = 2ull << 30, kRoundTrips = 100000;
-    constexpr int kPingPongPairsPerRun = 7, kTcpPairsPerRun = 3, kTcpSeconds = 2;
+    constexpr int kPingPongPairsPerRun = 7, kTcpPairsPerRun = 5, kTcpSeconds = 2;
     using wire::ProbeMode;
     Row shm64{"`shm` bulk, 64 KiB", "memcpy 64 KiB into ring slots", {}, {}, "MiB/s"};
     Row shm1m{"`shm` bulk, 1 MiB", "memcpy 1 MiB into ring slots", {}, {}, "MiB/s"};
