@@ -18,6 +18,14 @@ using namespace ipcscope::test;
 
 namespace {
 
+const char* kOwned = "org.ipcscope.Test.Owner";
+const char* kActivatable = "org.ipcscope.Test.Activatable";
+
+}  // namespace
+
+// The fixture and its Child have external linkage: the classes TEST_F derives from the fixture
+// do, and the unity build makes this file a header to the compiler (-Wsubobject-linkage).
+
 // A child process whose stdout is read line by line; killed on destruction.
 class Child {
 public:
@@ -67,9 +75,6 @@ private:
     int m_out = -1;
 };
 
-const char* kOwned = "org.ipcscope.Test.Owner";
-const char* kActivatable = "org.ipcscope.Test.Activatable";
-
 // A private bus: its own config (socket in a temporary folder, one service directory with an
 // activatable name), started with --print-address.
 class PrivateBus : public ::testing::Test {
@@ -117,8 +122,6 @@ protected:
     std::unique_ptr<Child> m_daemon, m_owner;
     std::string m_address, m_unique;
 };
-
-}  // namespace
 
 TEST_F(PrivateBus, WellKnownUniqueAndActivatableNamesWithOwners) {
     const auto snap = list();

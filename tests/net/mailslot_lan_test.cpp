@@ -40,6 +40,10 @@ json withoutTime(json j) {
     return j;
 }
 
+}  // namespace
+
+// The fixture has external linkage: the classes TEST_F derives from it do, and the unity build
+// makes this file a header to the compiler (-Wsubobject-linkage).
 class MailslotLan : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -49,8 +53,6 @@ protected:
     TempDir dir;
     TestLan lan{"ipcs_ml", 3, 77};
 };
-
-}  // namespace
 
 TEST_F(MailslotLan, DomainBroadcastFromAReachesBAndCByteForByte) {
     auto b = listen(lan, kB, dir, "b", {"--count", "1", "--seconds", "15"});

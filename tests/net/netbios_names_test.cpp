@@ -12,8 +12,8 @@
 using namespace ipcscope::test;
 using nlohmann::json;
 
-namespace {
-
+// The fixture has external linkage: the classes TEST_F derives from it do, and the unity build
+// makes this file a header to the compiler (-Wsubobject-linkage).
 class NetbiosNames : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -51,8 +51,6 @@ protected:
 };
 
 using Names = std::vector<std::pair<std::string, std::string>>;
-
-}  // namespace
 
 TEST_F(NetbiosNames, Cp850IsTheDefaultAndTheWireBytesStayAsHex) {
     EXPECT_EQ(namesOfB({}), (Names{{"H\xc3\x9cST", "489a5354"}, {"CAF\xc4\xb1", "434146d5"}, {"TESTDOM", "54455354444f4d"}}));
