@@ -110,13 +110,15 @@ double crossCoreReadMiBps(std::size_t message) {
     if (child == 0) {
         std::uint64_t sum = 0;
         // Reading the clock twice costs tens of nanoseconds, several percent of a 64 KiB read:
-        // what an empty timed span measures is taken off every timed read.
-        std::chrono::nanoseconds spent{0}, empty{0};
-        constexpr int kEmptySpans = 4096;
-        for (int k = 0; k < kEmptySpans; ++k) {
+        // the median of empty timed spans is taken off every timed read.
+        std::vector<std::chrono::nanoseconds> empty(1001);
+        for (auto& e : empty) {
             const auto t0 = std::chrono::steady_clock::now();
-            empty += std::chrono::steady_clock::now() - t0;
+            e = std::chrono::steady_clock::now() - t0;
         }
+        std::nth_element(empty.begin(), empty.begin() + 500, empty.end());
+        const std::chrono::nanoseconds clockCost = empty[500] * static_cast<std::int64_t>(turns);
+        std::chrono::nanoseconds spent{0};
         for (std::uint64_t i = 0; i < turns; ++i) {
             awaitTurn(2 * i + 1);
             const auto t0 = std::chrono::steady_clock::now();
@@ -124,7 +126,6 @@ double crossCoreReadMiBps(std::size_t message) {
             spent += std::chrono::steady_clock::now() - t0;
             turn->store(2 * i + 2, std::memory_order_release);
         }
-        const auto clockCost = empty * static_cast<std::int64_t>(turns) / kEmptySpans;
         readNs->store(static_cast<std::uint64_t>(std::max<std::int64_t>(1, (spent - clockCost).count())), std::memory_order_release);
         _exit(sum == 42 ? 3 : 0);
     }
