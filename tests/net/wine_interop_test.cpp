@@ -37,6 +37,10 @@ json comparable(json j) {
     return j;
 }
 
+}  // namespace
+
+// The fixture has external linkage: the classes TEST_F derives from it do, and the unity build
+// makes this file a header to the compiler (-Wsubobject-linkage).
 class WineInterop : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -51,8 +55,6 @@ protected:
     TempDir dir;
     TestLan lan{"ipcs_wi", 3, 79};
 };
-
-}  // namespace
 
 TEST_F(WineInterop, WindowsBroadcastDecodesOnLinuxLikeTheLinuxOne) {
     Background b(lan.in(kB, {IPCSCOPE_BIN, "mailslot", "listen", "--json", "--iface", lan.dev(kB), "--count", "2", "--seconds", "100"}),
