@@ -20,6 +20,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
+#include <fstream>
 #include <string>
 #include <new>
 #include <utility>
@@ -29,6 +31,7 @@
 #include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -260,6 +263,40 @@ struct Row {
 
 }  // namespace
 
+/// Appends printf-style text to `out`.
+template <class... A>
+void appendf(std::string& out, const char* format, A... a) {
+    char buf[1024];
+    const int n = std::snprintf(buf, sizeof buf, format, a...);
+    if (n > 0) out.append(buf, std::min<std::size_t>(static_cast<std::size_t>(n), sizeof buf - 1));
+}
+
+/// "AMD EPYC, 2 CPUs, 24 GiB, Linux 6.18.0": the machine a table was measured on.
+std::string machineLine() {
+    std::string cpu = "unknown CPU";
+    std::ifstream cpuinfo("/proc/cpuinfo");
+    for (std::string line; std::getline(cpuinfo, line);)
+        if (line.rfind("model name", 0) == 0 && line.find(':') != std::string::npos) {
+            cpu = line.substr(line.find(':') + 2);
+            break;
+        }
+    long long memKiB = 0;
+    std::ifstream meminfo("/proc/meminfo");
+    for (std::string key; meminfo >> key;) {
+        if (key == "MemTotal:") {
+            meminfo >> memKiB;
+            break;
+        }
+        meminfo.ignore(1 << 10, '\n');
+    }
+    utsname u{};
+    uname(&u);
+    std::string out;
+    appendf(out, "%s, %ld CPUs, %.0f GiB, %s %s", cpu.c_str(), sysconf(_SC_NPROCESSORS_ONLN), static_cast<double>(memKiB) / (1024.0 * 1024.0),
+            u.sysname, u.release);
+    return out;
+}
+
 int main(int argc, char** argv) {
     // [runs [DOCS_DIR]] [--only=GROUPS]: GROUPS is a comma list of shm-bulk, shm-pingpong, tcp, others.
     std::vector<std::string> args;
@@ -326,7 +363,8 @@ int main(int argc, char** argv) {
     // measured right before it), with the lowest and highest pair beside it: on a VM whose two
     // vCPUs share a physical core at one moment and not the next, a pair is measured in one
     // placement, while the medians of the two columns may come from different ones.
-    std::printf("| probe (two processes) | median | verified | reference | median | ratio | pairs |\n|---|---:|---|---|---:|---:|---|\n");
+    std::string table;
+    appendf(table, "| probe (two processes) | median | verified | reference | median | ratio | pairs |\n|---|---:|---|---|---:|---:|---|\n");
     bool ok = true;
     // The cross-core rows compare the same probe runs against the receiver's reads alone.
     shm64c.probeValues = shm64.probeValues;
@@ -338,7 +376,7 @@ int main(int argc, char** argv) {
         const double p = median(r->probeValues), ref = median(r->referenceValues);
         ok = ok && p > 0 && r->verified;
         if (r->reference.empty()) {
-            std::printf("| %s | %.0f %s | %s | | | | |\n", r->probe.c_str(), p, r->unit.c_str(), r->verified ? "yes" : "NO");
+            appendf(table, "| %s | %.0f %s | %s | | | | |\n", r->probe.c_str(), p, r->unit.c_str(), r->verified ? "yes" : "NO");
             continue;
         }
         std::vector<double> ratios;
@@ -347,7 +385,7 @@ int main(int argc, char** argv) {
         const auto [lo, hi] = ratios.empty() ? std::pair<double, double>{0, 0}
                                              : std::pair<double, double>{*std::min_element(ratios.begin(), ratios.end()),
                                                                          *std::max_element(ratios.begin(), ratios.end())};
-        std::printf("| %s | %.0f %s | %s | %s | %.0f %s | **%.2f** | %zu: %.2f to %.2f |\n", r->probe.c_str(), p, r->unit.c_str(),
+        appendf(table, "| %s | %.0f %s | %s | %s | %.0f %s | **%.2f** | %zu: %.2f to %.2f |\n", r->probe.c_str(), p, r->unit.c_str(),
                     r->verified ? "yes" : "NO", r->reference.c_str(), ref, r->unit.c_str(), median(ratios), ratios.size(), lo, hi);
     }
     getloadavg(loadEnd, 3);
@@ -364,8 +402,25 @@ int main(int argc, char** argv) {
             ok = false;
         }
     }
-    std::printf("\n%d runs (shm ping-pong: %d pairs, tcp: %d pairs of %d s each), medians. Load average (1 min) %.2f at the start, %.2f at "
-                "the end.\n",
-                runs, runs * kPingPongPairsPerRun, runs * kTcpPairsPerRun, kTcpSeconds, loadStart[0], loadEnd[0]);
+    appendf(table, "\n%d runs (shm ping-pong: %d pairs, tcp: %d pairs of %d s each), medians. Load average (1 min) %.2f at the start, %.2f at "
+            "the end.\n",
+            runs, runs * kPingPongPairsPerRun, runs * kTcpPairsPerRun, kTcpSeconds, loadStart[0], loadEnd[0]);
+    std::fputs(table.c_str(), stdout);
+    if (args.size() > 1) {
+        // The table for the docs, with the machine and the time it was measured.
+        char when[64] = "";
+        const std::time_t now = std::time(nullptr);
+        std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+        const std::string path = args[1] + "/probe-bench.md";
+        std::ofstream md(path);
+        md << "# The probe benchmark's last run\n\nWritten by `ipcscope_probe_bench " << runs << " " << args[1]
+           << "` (tests/bench/probe_bench.cpp; docs/benchmarks.md says what each row measures), ended " << when << ", on "
+           << machineLine() << ".\n\n"
+           << table;
+        if (!md) {
+            std::fprintf(stderr, "cannot write %s\n", path.c_str());
+            ok = false;
+        }
+    }
     return ok ? 0 : 1;
 }
