@@ -20,6 +20,10 @@ const core::IpcObject* find(const core::Snapshot& s, core::Kind k, const std::st
     return nullptr;
 }
 
+}  // namespace
+
+// The fixture has external linkage: the classes TEST_F derives from it do, and the unity build
+// makes this file a header to the compiler (-Wsubobject-linkage).
 class FixtureTree : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -33,8 +37,6 @@ protected:
     core::Snapshot m_snap;
     std::string m_saved;
 };
-
-}  // namespace
 
 TEST_F(FixtureTree, WalksFdsOfEveryProcess) {
     auto scan = lnx::ProcScan::run(kRoot);

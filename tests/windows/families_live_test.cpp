@@ -16,6 +16,12 @@ using namespace ipcscope::test;
 
 namespace {
 
+constexpr std::uint64_t kThreeMiB = 3u * 1024 * 1024;
+
+}  // namespace
+
+// The fixture has external linkage: the classes TEST_F derives from it do, and the unity build
+// makes this file a header to the compiler (-Wsubobject-linkage).
 class FamiliesLive : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -41,10 +47,6 @@ protected:
 private:
     std::unique_ptr<HelperProcess> m_helper;
 };
-
-constexpr std::uint64_t kThreeMiB = 3u * 1024 * 1024;
-
-}  // namespace
 
 TEST_F(FamiliesLive, SectionsInLocalAndGlobalWithSize) {
     ASSERT_EQ(helper().value("local_section"), "Local\\ipcscope-test-local-" + tag());

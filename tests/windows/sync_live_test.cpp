@@ -14,6 +14,25 @@ using namespace ipcscope::test;
 
 namespace {
 
+bool underWine() {
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    return ntdll && GetProcAddress(ntdll, "wine_get_version") != nullptr;
+}
+
+bool heldAs(const nlohmann::json& obj, long long pid, const std::string& howSuffix) {
+    if (!obj.is_object()) return false;
+    for (const auto& h : obj["details"]["holders"]) {
+        const auto how = h["how"].get<std::string>();
+        if (h["pid"] == pid && how.size() >= howSuffix.size() && how.compare(how.size() - howSuffix.size(), howSuffix.size(), howSuffix) == 0)
+            return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+// The fixture has external linkage: the classes TEST_F derives from it do, and the unity build
+// makes this file a header to the compiler (-Wsubobject-linkage).
 class SyncLive : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -33,23 +52,6 @@ protected:
 private:
     std::unique_ptr<HelperProcess> m_helper;
 };
-
-bool underWine() {
-    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    return ntdll && GetProcAddress(ntdll, "wine_get_version") != nullptr;
-}
-
-bool heldAs(const nlohmann::json& obj, long long pid, const std::string& howSuffix) {
-    if (!obj.is_object()) return false;
-    for (const auto& h : obj["details"]["holders"]) {
-        const auto how = h["how"].get<std::string>();
-        if (h["pid"] == pid && how.size() >= howSuffix.size() && how.compare(how.size() - howSuffix.size(), howSuffix.size(), howSuffix) == 0)
-            return true;
-    }
-    return false;
-}
-
-}  // namespace
 
 TEST_F(SyncLive, NamedEventMutexAndSemaphoreWithStateAndHolderInJsonAndTable) {
     const auto snap = list({L"sync"});
