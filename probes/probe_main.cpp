@@ -141,15 +141,9 @@ Status runPingPongSender(const ProbeOptions& o, Link& link, Reporter& reporter, 
 Status runSender(const ProbeOptions& o, Link& link, Reporter& reporter, LatencyHistogram& rtt, std::uint64_t& lost,
                  std::uint64_t& reordered) {
     const std::uint64_t count = (o.bytes + o.messageSize - 1) / o.messageSize;
-    // The message is copied from here into the transport. It starts half a page off a page
-    // boundary, where the shm ring's slots start: a copy whose source and destination sit at
-    // nearly the same offset within their pages makes each load wait on the store just made
-    // there (4K aliasing), which cost a 64 KiB memcpy nearly half its speed on the benchmarks'
-    // machine.
-    constexpr std::size_t kPage = 4096;
-    std::vector<unsigned char> storage(o.messageSize + 2 * kPage);
-    const std::size_t toPage = (kPage - reinterpret_cast<std::uintptr_t>(storage.data()) % kPage) % kPage;
-    const std::span<unsigned char> msg(storage.data() + toPage + kPage / 2, o.messageSize);
+    // The message is copied from here into the transport, from half a page off the ring's slots.
+    PageOffsetBuffer storage(o.messageSize, kMessagePageOffset);
+    const std::span<unsigned char> msg = storage.bytes();
     for (std::size_t i = kHeader; i < msg.size(); ++i) msg[i] = static_cast<unsigned char>(i * 131u + 7u);
     PayloadStamper stamper(msg.data() + kHeader, msg.size() - kHeader);
     std::uint64_t seq = 0;

@@ -46,26 +46,10 @@ double median(std::vector<double> v) {
     return v.empty() ? 0 : v[v.size() / 2];
 }
 
-/// `n` bytes filled with `fill`, starting `pageOffset` bytes into a page. The references copy
-/// from a source half a page off the ring's slots, which start on a page as the probe's do:
-/// where a copy's source and destination sit at nearly the same offset within their pages, each
-/// load waits on the store just made to that offset (4K aliasing), and memcpy of 64 KiB messages
-/// ran at 55 GB/s instead of 100 GB/s on the machine of docs/benchmarks.md, depending on where
-/// malloc happened to put the two buffers.
-class PlacedBuffer {
-public:
-    PlacedBuffer(std::size_t n, std::size_t pageOffset, unsigned char fill) : m_storage(n + 2 * kPage, fill) {
-        const auto start = reinterpret_cast<std::uintptr_t>(m_storage.data());
-        m_data = m_storage.data() + ((kPage - start % kPage) % kPage) + pageOffset;
-    }
-    [[nodiscard]] unsigned char* data() { return m_data; }
-
-private:
-    static constexpr std::size_t kPage = 4096;
-    std::vector<unsigned char> m_storage;
-    unsigned char* m_data;
-};
-constexpr std::size_t kSourcePageOffset = 2048;
+/// The references copy from where the probe's sender does: half a page off the ring's slots,
+/// which start on a page (probe::PageOffsetBuffer says why).
+using probe::PageOffsetBuffer;
+constexpr std::size_t kSourcePageOffset = probe::kMessagePageOffset;
 
 /// MiB/s of copying `total` bytes in `message`-byte pieces into successive slots of a buffer of
 /// the size of the shm probe's ring (what its sender does, without the receiver).
@@ -73,7 +57,7 @@ double memcpyMiBps(std::uint64_t total, std::size_t message) {
     const std::size_t ringBytes = static_cast<std::size_t>(wire::probeShmRingBytes(message, wire::ProbeMode::Bulk));
     const std::size_t stride = static_cast<std::size_t>(wire::probeShmSlotBytes(message));
     const std::size_t slots = ringBytes / stride;
-    PlacedBuffer src(message, kSourcePageOffset, 0x5a), ring(ringBytes, 0, 1);
+    PageOffsetBuffer src(message, kSourcePageOffset, 0x5a), ring(ringBytes, 0, 1);
     const auto t0 = std::chrono::steady_clock::now();
     std::uint64_t done = 0;
     std::size_t slot = 0;
@@ -132,7 +116,7 @@ double crossCoreReadMiBps(std::size_t message) {
         readNs->store(static_cast<std::uint64_t>(std::max<std::int64_t>(1, (spent - clockCost).count())), std::memory_order_release);
         _exit(sum == 42 ? 3 : 0);
     }
-    PlacedBuffer src(message, kSourcePageOffset, 0x5a);
+    PageOffsetBuffer src(message, kSourcePageOffset, 0x5a);
     for (std::uint64_t i = 0; i < turns; ++i) {
         awaitTurn(2 * i);
         std::memcpy(ring + (i % slots) * message, src.data(), message);
