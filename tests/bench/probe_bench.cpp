@@ -344,7 +344,7 @@ int main(int argc, char** argv) {
         }
     }
     // A row's ratio is the median of its pairs' ratios (each probe run against the reference
-    // measured right before it), with the lowest and highest pair beside it: on a VM whose two
+    // measured right before it, or right after it for the cross-core read), with the lowest and highest pair beside it: on a VM whose two
     // vCPUs share a physical core at one moment and not the next, a pair is measured in one
     // placement, while the medians of the two columns may come from different ones.
     std::string table;
