@@ -23,6 +23,7 @@ struct GuiArgs {
     bool probeSweep = false;
     std::string probeMode = "bulk";
     int probeMegabytes = 0;
+    int probeSeconds = 0;
     std::string probeDir;
     std::string sendTarget;
     int intervalMs = 2000;
@@ -55,7 +56,10 @@ Runner addGui(CLI::App& app) {
         ->check(valueHint(transports));
     cmd->add_flag("--probe-sweep", a->probeSweep, "With --probe: run every message size from 64 B to 4 MiB and chart MiB/s by size");
     cmd->add_option("--probe-mode", a->probeMode, "With --probe: bulk or pingpong")->check(CLI::IsMember({"bulk", "pingpong"}));
-    cmd->add_option("--probe-mib", a->probeMegabytes, "With --probe: MiB to move per run")->check(CLI::Range(1, 16384));
+    cmd->add_option("--probe-mib", a->probeMegabytes, "With --probe: MiB to move per run, at most (default 1024)")
+        ->check(CLI::Range(1, static_cast<int>(probe::kMaxRunBytes >> 20)));
+    cmd->add_option("--probe-seconds", a->probeSeconds, "With --probe: seconds per run, at most (default 5); a run ends at either limit")
+        ->check(CLI::Range(1, 60));
     cmd->add_option("--probe-dir", a->probeDir, "With --probe: the folder of the probe executables (default: next to ipcscope)");
     cmd->add_option("--interval", a->intervalMs, "Refresh period in milliseconds")->check(CLI::Range(100, 3600000));
     cmd->add_option("--size", a->size, "Window size WIDTHxHEIGHT");
@@ -73,6 +77,7 @@ Runner addGui(CLI::App& app) {
         o.probeSweep = a->probeSweep;
         o.probePingPong = a->probeMode == "pingpong";
         o.probeMegabytes = a->probeMegabytes;
+        o.probeSeconds = a->probeSeconds;
         o.probeDir = a->probeDir;
         o.intervalMs = a->intervalMs;
         o.sendTarget = a->sendTarget;

@@ -239,7 +239,7 @@ Runner addProbe(CLI::App& app, SweepChartWriter chartWriter) {
     run->add_flag("--sweep", a->sweep, "Run every message size from 64 B to 4 MiB in powers of 4");
     run->add_option("--bytes", a->spec.bytes, "Bytes to move (suffixes K, M, G: powers of 1024)")
         ->transform(CLI::AsSizeValue(false))
-        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+        ->check(CLI::Range(std::uint64_t{1}, probe::kMaxRunBytes));
     run->add_option("--message-size", a->spec.messageSize, "Bytes per write/send (suffixes K, M)")
         ->transform(CLI::AsSizeValue(false))
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{16} << 20));

@@ -253,7 +253,7 @@ public:
                                   if (auto target = core::targetOf(obj)) m_sendForm.open(*target);
                                   else spdlog::warn("{} takes no test message", obj.name);
                               }});
-        m_probes.configure(options.probeSweep, options.probePingPong, options.probeMegabytes, options.probeDir);
+        m_probes.configure(options.probeSweep, options.probePingPong, options.probeMegabytes, options.probeSeconds, options.probeDir);
         if (!options.probe.empty() && !m_probes.start(options.probe))
             spdlog::warn("unknown probe transport {}", options.probe);
     }

@@ -13,7 +13,8 @@ struct Options {
     std::string probe;          ///< start this probe transport at launch (Throughput tab)
     bool probeSweep = false;    ///< ... as a message-size sweep
     bool probePingPong = false; ///< ... in ping-pong mode
-    int probeMegabytes = 0;     ///< ... moving this many MiB per run (0: the tab's default)
+    int probeMegabytes = 0;     ///< ... moving at most this many MiB per run (0: the tab's default)
+    int probeSeconds = 0;       ///< ... for at most this many seconds per run (0: the tab's default)
     std::string probeDir;       ///< ... with the probe executables of this folder
     int intervalMs = 2000;      ///< refresh period
     std::string sendTarget;     ///< open "Send test message..." for this TARGET at start

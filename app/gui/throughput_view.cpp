@@ -18,6 +18,9 @@ namespace ipcscope::gui {
 namespace {
 constexpr std::size_t kMaxPoints = 4000;
 constexpr int kIntervalMs = 50;
+/// The sliders' ranges: a run stops at whichever limit it reaches first.
+constexpr int kMaxMegabytes = static_cast<int>(probe::kMaxRunBytes >> 20);
+constexpr int kMaxSeconds = 60;
 /// stderr lines shown under a failed row.
 constexpr std::size_t kStderrLines = 4;
 
@@ -154,11 +157,12 @@ bool ThroughputView::start(const std::string& transports) {
     return true;
 }
 
-void ThroughputView::configure(bool sweep, bool pingPong, int megabytes, const std::string& probeDir) {
+void ThroughputView::configure(bool sweep, bool pingPong, int megabytes, int seconds, const std::string& probeDir) {
     if (m_running.load()) return;
     m_sweep = sweep;
     m_mode = pingPong ? 1 : 0;
-    if (megabytes > 0) m_megabytes = megabytes;
+    if (megabytes > 0) m_megabytes = std::min(megabytes, kMaxMegabytes);
+    if (seconds > 0) m_seconds = std::min(seconds, kMaxSeconds);
     m_probeDir = probeDir;
 }
 
@@ -253,7 +257,7 @@ void ThroughputView::draw() {
     ImGui::Combo("mode", &m_mode, "bulk\0pingpong\0");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(140);
-    ImGui::SliderInt("MiB", &m_megabytes, 1, 16384, "%d", ImGuiSliderFlags_Logarithmic);
+    ImGui::SliderInt("MiB", &m_megabytes, 1, kMaxMegabytes, "%d", ImGuiSliderFlags_Logarithmic);
     ImGui::SameLine();
     ImGui::BeginDisabled(m_sweep);
     ImGui::SetNextItemWidth(130);
@@ -264,7 +268,7 @@ void ThroughputView::draw() {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every message size from 64 B to 4 MiB (powers of 4), MiB per size as set");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(100);
-    ImGui::SliderInt("s max", &m_seconds, 1, 60);
+    ImGui::SliderInt("s max", &m_seconds, 1, kMaxSeconds);
     ImGui::EndDisabled();
     ImGui::SameLine();
     if (!busy) {

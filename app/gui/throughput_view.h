@@ -28,9 +28,9 @@ public:
     /// Starts runs of `transports`, one name or several separated by commas (ignored while
     /// runs are going). Returns false when a name is unknown.
     bool start(const std::string& transports);
-    /// Before start(): sweep message sizes instead of one run per transport; ping-pong or bulk; MiB per run (0:
-    /// keep); the folder of the probe executables ("" : next to ipcscope).
-    void configure(bool sweep, bool pingPong, int megabytes, const std::string& probeDir);
+    /// Before start(): sweep message sizes instead of one run per transport; ping-pong or bulk; at most this many
+    /// MiB and seconds per run (0: keep); the folder of the probe executables ("" : next to ipcscope).
+    void configure(bool sweep, bool pingPong, int megabytes, int seconds, const std::string& probeDir);
     /// Asks the running probe to stop; the worker kills it within about 100 ms.
     void stop();
     [[nodiscard]] bool running() const { return m_running.load(); }

@@ -24,6 +24,9 @@ struct TransportInfo {
 /// The transports of this platform.
 [[nodiscard]] const std::vector<TransportInfo>& transports();
 
+/// The most a run may move: what the probe executables accept for --bytes.
+inline constexpr std::uint64_t kMaxRunBytes = std::uint64_t{1} << 40;
+
 struct RunSpec {
     std::string transport = "tcp";
     wire::ProbeMode mode = wire::ProbeMode::Bulk;

@@ -158,10 +158,11 @@ TEST(GuiScreenshot, ThroughputTabGraphsTwoTransportsOnOneChart) {
     auto r0 = runGui({"--screenshot", idle, "--frames", "5", "--tab", "throughput", "--size", "1280x800"});
     ASSERT_EQ(r0.exitCode, 0) << r0.err;
     // The shm and tcp probes started at launch, one after the other; the screenshot is taken
-    // once both finished. 8 GiB each: shm moves 1 GiB in about 45 ms on a fast machine, less
-    // than one sample period, and several samples make a line.
-    auto r1 = runGui({"--screenshot", live, "--frames", "5", "--tab", "throughput", "--probe", "shm,tcp", "--probe-mib", "8192",
-                      "--size", "1280x800"});
+    // once both finished. Each runs for one second (with a byte count no machine reaches in
+    // that time), so each line has about 20 samples however fast the machine moves data: a
+    // byte count alone gave shm two or three samples where it moves 8 GiB in 150 ms.
+    auto r1 = runGui({"--screenshot", live, "--frames", "5", "--tab", "throughput", "--probe", "shm,tcp", "--probe-mib", "1048576",
+                      "--probe-seconds", "1", "--size", "1280x800"});
     ASSERT_EQ(r1.exitCode, 0) << r1.err;
     EXPECT_EQ(r1.err.find("probe shm: failed"), std::string::npos) << "the probe failed: " << r1.err;
     EXPECT_EQ(r1.err.find("probe tcp: failed"), std::string::npos) << "the probe failed: " << r1.err;

@@ -141,10 +141,10 @@ TEST(WinGuiScreenshot, ThroughputTabGraphsShmAndTcpOnOneChart) {
     const Image idle = shoot({}, err);
     ASSERT_TRUE(idle.px) << err;
     // The shm probe (a named section) and the tcp probe started at launch, one after the other;
-    // the picture is taken when both finished. Each line has its own colour. 4 GiB each: shm
-    // under Wine moves 1 GiB in about 80 ms, two samples, and several make a line; tcp stops at
-    // the GUI's 5 s limit.
-    const Image live = shoot({L"--probe", L"shm,tcp", L"--probe-mib", L"4096"}, err);
+    // the picture is taken when both finished. Each line has its own colour. Each runs for two
+    // seconds (with a byte count no machine reaches in that time), so each line has about 40
+    // samples however fast the machine is: shm under Wine moves 1 GiB in under 100 ms.
+    const Image live = shoot({L"--probe", L"shm,tcp", L"--probe-mib", L"1048576", L"--probe-seconds", L"2"}, err);
     ASSERT_TRUE(live.px) << err;
     const int shmBefore = chartPixels(idle, 230, 140, 40), shmAfter = chartPixels(live, 230, 140, 40);
     const int tcpBefore = chartPixels(idle, 70, 150, 240), tcpAfter = chartPixels(live, 70, 150, 240);
