@@ -305,7 +305,7 @@ Runner addProbe(CLI::App& app, SweepChartWriter chartWriter) {
                                 mib(spec.bytes).c_str(), static_cast<unsigned long long>(s.hello()->messageSize));
                     printed = 1;
                 }
-                while (printed > 0 && printed - 1 < s.points().size()) {
+                while (printed > 0 && printed - 1 < s.settledPoints()) {
                     const auto& p = s.points()[printed - 1];
                     std::printf("%8.2f s %10.1f MiB/s %12s\n", p.tSeconds, p.mibPerSecond, mib(p.bytes).c_str());
                     ++printed;

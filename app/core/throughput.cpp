@@ -1,6 +1,7 @@
 #include "core/throughput.h"
 
 #include <algorithm>
+#include <cmath>
 #include <type_traits>
 
 namespace ipcscope::core {
@@ -60,6 +61,7 @@ Status ThroughputSeries::feed(std::string_view line) {
                                                                        std::to_string(m_sampledBytes)));
                     m_done = v;
                     m_state = ProbeState::Done;
+                    foldShortTail();
                     return okStatus();
                 } else {
                     m_state = ProbeState::Failed;
@@ -81,6 +83,20 @@ Status ThroughputSeries::finish() {
                                                            " samples without a done line"));
     }
     return okStatus();
+}
+
+void ThroughputSeries::foldShortTail() {
+    const std::size_t n = m_points.size();
+    if (n < 2) return;
+    const double prevStart = n >= 3 ? m_points[n - 3].tSeconds : 0.0;
+    ThroughputPoint& prev = m_points[n - 2];
+    const ThroughputPoint& last = m_points[n - 1];
+    if (last.tSeconds - prev.tSeconds >= (prev.tSeconds - prevStart) / 2) return;
+    prev.bytes += last.bytes;
+    prev.messages += last.messages;
+    prev.tSeconds = last.tSeconds;
+    prev.mibPerSecond = mibPerSecond(prev.bytes, static_cast<std::uint64_t>(std::llround((prev.tSeconds - prevStart) * 1e6)));
+    m_points.pop_back();
 }
 
 double ThroughputSeries::averageMiBps() const noexcept {

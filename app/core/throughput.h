@@ -63,11 +63,20 @@ public:
     [[nodiscard]] double averageMiBps() const noexcept;
     /// Highest per-interval MiB/s.
     [[nodiscard]] double peakMiBps() const noexcept;
+    /// The points that will not change: all once the run ended, else all but the last. When the
+    /// run is done, a last sample shorter than half the interval before it is folded into that
+    /// interval: it covers what was still buffered (in a ring, in socket buffers) when the sender
+    /// stopped, read in microseconds, and as a rate of its own it would show a peak the transport
+    /// never sustained. Bytes, messages and the end time are kept.
+    [[nodiscard]] std::size_t settledPoints() const noexcept {
+        return m_state == ProbeState::Running && !m_points.empty() ? m_points.size() - 1 : m_points.size();
+    }
     /// Lines accepted so far.
     [[nodiscard]] std::size_t lines() const noexcept { return m_lines; }
 
 private:
     Status reject(Error e);
+    void foldShortTail();
 
     ProbeState m_state = ProbeState::WaitingForHello;
     std::optional<wire::ProbeHello> m_hello;

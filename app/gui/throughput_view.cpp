@@ -118,7 +118,7 @@ bool ThroughputView::start(const std::string& transports) {
                         run.status = fmt::format("sweep: {} of {} message sizes, now {}", n + 1, sizes.size(), sizeLabel(sizes[n]));
                         return;
                     }
-                    for (std::size_t i = run.mibps.size(); i < series.points().size() && run.mibps.size() < kMaxPoints; ++i) {
+                    for (std::size_t i = run.mibps.size(); i < series.settledPoints() && run.mibps.size() < kMaxPoints; ++i) {
                         run.t.push_back(static_cast<float>(series.points()[i].tSeconds));
                         run.mibps.push_back(static_cast<float>(series.points()[i].mibPerSecond));
                     }

@@ -95,3 +95,40 @@ TEST(Throughput, EndOfOutputWithoutDoneIsAnError) {
     ASSERT_FALSE(st.ok());
     EXPECT_NE(st.error().context.find("without a done line"), std::string::npos);
 }
+
+TEST(Throughput, ShortLastSampleIsFoldedIntoTheIntervalBeforeItOnceDone) {
+    ThroughputSeries s;
+    ASSERT_TRUE(s.feed("ipcscope-probe 2 tcp 65536 receiver bulk 42").ok());
+    ASSERT_TRUE(s.feed("sample 500000 52428800 800").ok());   // 100 MiB/s
+    ASSERT_TRUE(s.feed("sample 1000000 52428800 800").ok());  // 100 MiB/s
+    EXPECT_EQ(s.settledPoints(), 1u) << "the last point may still be folded";
+    // What the socket buffers held when the sender stopped, read in 10 ms: "400 MiB/s".
+    ASSERT_TRUE(s.feed("sample 1010000 4194304 64").ok());
+    EXPECT_EQ(s.points().size(), 3u);
+    EXPECT_EQ(s.settledPoints(), 2u);
+    ASSERT_TRUE(s.feed("done 109051904 1010000 1664 0 0").ok());
+    ASSERT_EQ(s.points().size(), 2u);
+    EXPECT_EQ(s.settledPoints(), 2u);
+    EXPECT_DOUBLE_EQ(s.points()[1].tSeconds, 1.01);
+    EXPECT_EQ(s.points()[1].bytes, 56623104u);
+    EXPECT_EQ(s.points()[1].messages, 864u);
+    EXPECT_DOUBLE_EQ(s.points()[1].mibPerSecond, 54.0 / 0.51);
+    EXPECT_DOUBLE_EQ(s.peakMiBps(), 54.0 / 0.51);
+    EXPECT_EQ(s.sampledBytes(), 109051904u);
+}
+
+TEST(Throughput, LastSampleOfHalfAnIntervalOrMoreStaysItsOwnPoint) {
+    ThroughputSeries s;
+    ASSERT_TRUE(s.feed("ipcscope-probe 2 shm 65536 receiver bulk 42").ok());
+    ASSERT_TRUE(s.feed("sample 500000 52428800 800").ok());
+    ASSERT_TRUE(s.feed("sample 750000 52428800 800").ok());  // 250 ms after a 500 ms interval: kept
+    ASSERT_TRUE(s.feed("done 104857600 750000 1600 0 0").ok());
+    ASSERT_EQ(s.points().size(), 2u);
+    EXPECT_DOUBLE_EQ(s.peakMiBps(), 200.0);
+    ThroughputSeries one;  // a run shorter than one interval: its only sample stays
+    ASSERT_TRUE(one.feed("ipcscope-probe 2 shm 65536 receiver bulk 42").ok());
+    ASSERT_TRUE(one.feed("sample 1000 1048576 16").ok());
+    ASSERT_TRUE(one.feed("done 1048576 1000 16 0 0").ok());
+    ASSERT_EQ(one.points().size(), 1u);
+    EXPECT_DOUBLE_EQ(one.peakMiBps(), 1000.0);
+}
