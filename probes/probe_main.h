@@ -105,6 +105,9 @@ public:
         const std::size_t toPage = (kPage - reinterpret_cast<std::uintptr_t>(m_storage.data()) % kPage) % kPage;
         m_bytes = std::span<unsigned char>(m_storage.data() + toPage + pageOffset, n);
     }
+    // A copy's span would point into the original's storage.
+    PageOffsetBuffer(const PageOffsetBuffer&) = delete;
+    PageOffsetBuffer& operator=(const PageOffsetBuffer&) = delete;
     [[nodiscard]] std::span<unsigned char> bytes() { return m_bytes; }
     [[nodiscard]] unsigned char* data() { return m_bytes.data(); }
 

@@ -12,6 +12,7 @@
 #include "probe_runner/runner.h"
 #include "wire/probe_line.h"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -77,8 +78,9 @@ double memcpyMiBps(std::uint64_t total, std::size_t message) {
 /// the probe's size and take turns: the writer copies a message into the next slot (from a source
 /// half a page off, as memcpyMiBps does), then the reader reads all of it with the probe's
 /// checksum loop; only the reads are timed (less what reading the clock costs), so neither side
-/// waits for the other within a timed span. A pipeline of the two can move no more than this, as each byte has to come across from
-/// the writer's core: when this is below a goal, the goal is out of reach on this machine.
+/// waits for the other within a timed span. A pipeline of the two can move no more than this,
+/// as each byte has to come across from the writer's core: when this is below a goal, the goal
+/// is out of reach on this machine.
 double crossCoreReadMiBps(std::size_t message) {
     const std::size_t ringBytes = static_cast<std::size_t>(wire::probeShmRingBytes(message, wire::ProbeMode::Bulk));
     const std::size_t slots = ringBytes / message;
@@ -247,14 +249,6 @@ struct Row {
 
 }  // namespace
 
-/// Appends printf-style text to `out`.
-template <class... A>
-void appendf(std::string& out, const char* format, A... a) {
-    char buf[1024];
-    const int n = std::snprintf(buf, sizeof buf, format, a...);
-    if (n > 0) out.append(buf, std::min<std::size_t>(static_cast<std::size_t>(n), sizeof buf - 1));
-}
-
 /// "AMD EPYC, 2 CPUs, 24 GiB, Linux 6.18.0": the machine a table was measured on.
 std::string machineLine() {
     std::string cpu = "unknown CPU";
@@ -275,10 +269,8 @@ std::string machineLine() {
     }
     utsname u{};
     uname(&u);
-    std::string out;
-    appendf(out, "%s, %ld CPUs, %.0f GiB, %s %s", cpu.c_str(), sysconf(_SC_NPROCESSORS_ONLN), static_cast<double>(memKiB) / (1024.0 * 1024.0),
-            u.sysname, u.release);
-    return out;
+    return fmt::format("{}, {} CPUs, {:.0f} GiB, {} {}", cpu, sysconf(_SC_NPROCESSORS_ONLN), static_cast<double>(memKiB) / (1024.0 * 1024.0),
+                       u.sysname, u.release);
 }
 
 int main(int argc, char** argv) {
@@ -344,11 +336,13 @@ int main(int argc, char** argv) {
         }
     }
     // A row's ratio is the median of its pairs' ratios (each probe run against the reference
-    // measured right before it, or right after it for the cross-core read), with the lowest and highest pair beside it: on a VM whose two
-    // vCPUs share a physical core at one moment and not the next, a pair is measured in one
-    // placement, while the medians of the two columns may come from different ones.
+    // measured right before it, or right after it for the cross-core read), with the lowest and
+    // highest pair beside it: on a VM whose two vCPUs share a physical core at one moment and not
+    // the next, a pair is measured in one placement, while the medians of the two columns may
+    // come from different ones.
     std::string table;
-    appendf(table, "| probe (two processes) | median | verified | reference | median | ratio | pairs |\n|---|---:|---|---|---:|---:|---|\n");
+    auto out = std::back_inserter(table);
+    fmt::format_to(out, "| probe (two processes) | median | verified | reference | median | ratio | pairs |\n|---|---:|---|---|---:|---:|---|\n");
     bool ok = true;
     // The cross-core rows compare the same probe runs against the receiver's reads alone.
     shm64c.probeValues = shm64.probeValues;
@@ -360,7 +354,7 @@ int main(int argc, char** argv) {
         const double p = median(r->probeValues), ref = median(r->referenceValues);
         ok = ok && p > 0 && r->verified;
         if (r->reference.empty()) {
-            appendf(table, "| %s | %.0f %s | %s | | | | |\n", r->probe.c_str(), p, r->unit.c_str(), r->verified ? "yes" : "NO");
+            fmt::format_to(out, "| {} | {:.0f} {} | {} | | | | |\n", r->probe, p, r->unit, r->verified ? "yes" : "NO");
             continue;
         }
         std::vector<double> ratios;
@@ -369,10 +363,14 @@ int main(int argc, char** argv) {
         const auto [lo, hi] = ratios.empty() ? std::pair<double, double>{0, 0}
                                              : std::pair<double, double>{*std::min_element(ratios.begin(), ratios.end()),
                                                                          *std::max_element(ratios.begin(), ratios.end())};
-        appendf(table, "| %s | %.0f %s | %s | %s | %.0f %s | **%.2f** | %zu: %.2f to %.2f |\n", r->probe.c_str(), p, r->unit.c_str(),
-                    r->verified ? "yes" : "NO", r->reference.c_str(), ref, r->unit.c_str(), median(ratios), ratios.size(), lo, hi);
+        fmt::format_to(out, "| {} | {:.0f} {} | {} | {} | {:.0f} {} | **{:.2f}** | {}: {:.2f} to {:.2f} |\n", r->probe, p, r->unit,
+                       r->verified ? "yes" : "NO", r->reference, ref, r->unit, median(ratios), ratios.size(), lo, hi);
     }
     getloadavg(loadEnd, 3);
+    fmt::format_to(out, "\n{} runs (shm ping-pong: {} pairs, tcp: {} pairs of {} s each), medians. Load average (1 min) {:.2f} at the start, "
+                   "{:.2f} at the end.\n",
+                   runs, runs * kPingPongPairsPerRun, runs * kTcpPairsPerRun, kTcpSeconds, loadStart[0], loadEnd[0]);
+    std::fputs(table.c_str(), stdout);
     if (args.size() > 1) {
         // The sweep chart for the docs: every transport, 64 B to 4 MiB, with the CLI itself.
         const std::string dir = args[1];
@@ -385,12 +383,6 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "the sweep chart failed\n");
             ok = false;
         }
-    }
-    appendf(table, "\n%d runs (shm ping-pong: %d pairs, tcp: %d pairs of %d s each), medians. Load average (1 min) %.2f at the start, %.2f at "
-            "the end.\n",
-            runs, runs * kPingPongPairsPerRun, runs * kTcpPairsPerRun, kTcpSeconds, loadStart[0], loadEnd[0]);
-    std::fputs(table.c_str(), stdout);
-    if (args.size() > 1) {
         // The table for the docs, with the machine and the time it was measured.
         char when[64] = "";
         const std::time_t now = std::time(nullptr);
