@@ -40,6 +40,11 @@ double niceStep(double top, int ticks) {
     return 10 * p;
 }
 
+std::string tickLabel(double value, double step) {
+    const int decimals = step >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(step) - 1e-9));
+    return fmt::format("{:.{}f}", value, decimals);
+}
+
 std::string sizeLabel(std::uint64_t bytes) {
     if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return fmt::format("{} MiB", bytes >> 20);
     if (bytes >= 1024 && bytes % 1024 == 0) return fmt::format("{} KiB", bytes >> 10);
@@ -92,7 +97,7 @@ void drawSweepChart(ImDrawList* dl, ImVec2 origin, ImVec2 size, const std::vecto
     for (double y = 0; y <= yTop + yStep / 2; y += yStep) {
         const ImVec2 a = toScreen(xMin, y);
         dl->AddLine(a, ImVec2(p1.x, a.y), grid);
-        label = fmt::format("{:.0f}", y);
+        label = tickLabel(y, yStep);
         const ImVec2 sz = ImGui::CalcTextSize(label.c_str());
         dl->AddText(ImVec2(p0.x - sz.x - 6, a.y - sz.y / 2), axis, label.c_str());
     }

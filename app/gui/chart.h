@@ -19,6 +19,9 @@ namespace ipcscope::gui {
 
 /// A round step for an axis from 0 to `top` with about `ticks` ticks: 1, 2 or 5 times a power of 10.
 [[nodiscard]] double niceStep(double top, int ticks);
+/// The label of an axis tick at `value`, with the decimals its niceStep `step` needs, so that no
+/// two ticks read the same: "40" with a step of 20, "1.5" with 0.5, "0.15" with 0.05.
+[[nodiscard]] std::string tickLabel(double value, double step);
 
 /// "64 B", "16 KiB", "4 MiB".
 [[nodiscard]] std::string sizeLabel(std::uint64_t bytes);

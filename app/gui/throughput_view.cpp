@@ -204,14 +204,14 @@ void ThroughputView::drawChart(float height) {
     for (double y = 0; y <= yTop + yStep / 2; y += yStep) {
         const ImVec2 a = toScreen(0, y);
         dl->AddLine(a, ImVec2(p1.x, a.y), grid);
-        label = fmt::format("{:.0f}", y);
+        label = tickLabel(y, yStep);
         const ImVec2 sz = ImGui::CalcTextSize(label.c_str());
         dl->AddText(ImVec2(p0.x - sz.x - 6, a.y - sz.y / 2), axis, label.c_str());
     }
     for (double t = 0; t <= tRight + tStep / 2; t += tStep) {
         const ImVec2 a = toScreen(t, 0);
         dl->AddLine(a, ImVec2(a.x, a.y + 4), axis);
-        label = tStep < 1 ? fmt::format("{:.1f}", t) : fmt::format("{:.0f}", t);
+        label = tickLabel(t, tStep);
         const ImVec2 sz = ImGui::CalcTextSize(label.c_str());
         dl->AddText(ImVec2(a.x - sz.x / 2, a.y + 6), axis, label.c_str());
     }

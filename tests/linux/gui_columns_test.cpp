@@ -1,6 +1,7 @@
 // The per-family columns and the detail fields of the monitor (pure functions of a row), and
 // each family tab rendered under Xvfb with real objects present; the detail pane's copy action.
 
+#include "gui/chart.h"
 #include "gui/views.h"
 #include "run_cmd.h"
 
@@ -178,6 +179,21 @@ TEST(GuiColumns, DetailFieldsListEveryFieldButHolders) {
     EXPECT_TRUE(has("peer_pids", "1,2"));
     EXPECT_TRUE(has("error", "partly unreadable"));
     for (const auto& [k, v] : fields) EXPECT_NE(k, "holders");
+}
+
+// The charts' axes: no two ticks read the same, whatever the range (an empty chart's 0..1.5
+// axis read "0, 0, 1, 2").
+TEST(GuiChartAxes, TickLabelsCarryTheDecimalsTheirStepNeeds) {
+    for (double top : {1.05, 0.3, 7.0, 36000.0, 0.012}) {
+        const double step = gui::niceStep(top, 5);
+        std::vector<std::string> labels;
+        for (double v = 0; v <= top + step / 2; v += step) labels.push_back(gui::tickLabel(v, step));
+        for (std::size_t i = 1; i < labels.size(); ++i) EXPECT_NE(labels[i], labels[i - 1]) << "top " << top << ", step " << step;
+    }
+    EXPECT_EQ(gui::tickLabel(1.5, 0.5), "1.5");
+    EXPECT_EQ(gui::tickLabel(0.15, 0.05), "0.15");
+    EXPECT_EQ(gui::tickLabel(40000, 10000), "40000");
+    EXPECT_EQ(gui::tickLabel(3, 1), "3");
 }
 
 TEST(GuiTabs, EveryLinuxFamilyTabRenders) {
