@@ -147,7 +147,7 @@ bool OverviewView::drawCard(core::Family family, const Card& card, const core::S
     };
     const ImU32 normal = ImGui::GetColorU32(ImGuiCol_Text), dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
     const ImU32 bad = ImGui::GetColorU32(ImVec4(1.0f, 0.45f, 0.35f, 1.0f)), warn = ImGui::GetColorU32(ImVec4(1, 0.7f, 0.3f, 1));
-    std::string head = name + "   " + std::to_string(card.count) + " objects";
+    std::string head = name + "   " + std::to_string(card.count) + (card.count == 1 ? " object" : " objects");
     if (card.haveChange && card.change != 0) head += card.change > 0 ? "   +" + std::to_string(card.change) : "   " + std::to_string(card.change);
     text(supported ? normal : dim, head);
     if (!supported) {
@@ -163,7 +163,10 @@ bool OverviewView::drawCard(core::Family family, const Card& card, const core::S
         }
         for (const auto& b : card.busiest)
             text(normal, std::to_string(b.pid) + " " + (b.command.empty() ? "?" : b.command) + ": " + std::to_string(b.objects));
-        if (card.busiest.empty() && card.count > 0 && snap.deniedProcesses > 0) text(warn, "no holder readable");
+        if (card.busiest.empty() && card.count > 0) {
+            if (snap.deniedProcesses > 0) text(warn, "no holder readable");
+            else text(dim, "held by no process");
+        }
     }
     ImGui::PopClipRect();
     ImGui::PopID();
